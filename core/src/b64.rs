@@ -1,0 +1,45 @@
+//! base64url (RFC 4648 §5, no padding) for byte fields inside the library's JSON objects, as
+//! serde helpers. Decoding is strict: padding, non-canonical trailing bits and other alphabets
+//! are refused.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Deserializer, Serializer};
+
+pub(crate) fn encode(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub(crate) fn decode(text: &str) -> Option<Vec<u8>> {
+    URL_SAFE_NO_PAD.decode(text).ok()
+}
+
+/// serde `with` module for `Vec<u8>` fields.
+pub(crate) mod vec {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&encode(bytes))
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = <&str>::deserialize(d)?;
+        decode(text).ok_or_else(|| serde::de::Error::custom("invalid base64url"))
+    }
+}
+
+/// serde `with` module for `[u8; N]` fields.
+pub(crate) mod array {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer, const N: usize>(bytes: &[u8; N], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&encode(bytes))
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>, const N: usize>(d: D) -> Result<[u8; N], D::Error> {
+        let text = <&str>::deserialize(d)?;
+        let bytes = decode(text).ok_or_else(|| serde::de::Error::custom("invalid base64url"))?;
+        <[u8; N]>::try_from(bytes.as_slice())
+            .map_err(|_| serde::de::Error::invalid_length(bytes.len(), &"a fixed-length byte string"))
+    }
+}

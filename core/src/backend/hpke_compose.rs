@@ -1,0 +1,128 @@
+//! HPKE (RFC 9180) base mode, single shot, composed from AWS-LC's ECDH, HMAC, HKDF and
+//! AES-GCM, since `aws-lc-rs` offers no HPKE. Only the suite fhirbus uses is here:
+//! DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-GCM. It is checked against RFC 9180's own
+//! test vector (A.3, AES-128-GCM) and, in both directions, against the `hpke` crate.
+
+use aws_lc_rs::{aead, hkdf, hmac};
+use zeroize::Zeroizing;
+
+use super::awslc::{Gcm, OkmLen, agree, ecdh_secret, public_of};
+use super::*;
+
+const KEM_ID: u16 = 0x0010; // DHKEM(P-256, HKDF-SHA256)
+const KDF_ID: u16 = 0x0001; // HKDF-SHA256
+const MODE_BASE: u8 = 0x00;
+
+/// The AEAD of the suite.
+#[derive(Clone, Copy)]
+pub(crate) struct Suite {
+    aead_id: u16,
+    key_len: usize,
+    alg: &'static aead::Algorithm,
+}
+
+impl Suite {
+    pub(crate) const AES_256_GCM: Suite = Suite { aead_id: 0x0002, key_len: 32, alg: &aead::AES_256_GCM };
+    #[cfg(test)]
+    pub(crate) const AES_128_GCM: Suite = Suite { aead_id: 0x0001, key_len: 16, alg: &aead::AES_128_GCM };
+}
+
+/// A fresh ephemeral scalar from the host's randomness (rejection sampling: a 32-byte string
+/// is not a valid scalar with probability about 2^-32).
+pub(crate) fn generate_ephemeral(rng: &mut dyn RandomSource) -> Result<Zeroizing<[u8; 32]>> {
+    for _ in 0..64 {
+        let candidate = Zeroizing::new(crate::random::array::<32>(rng)?);
+        if ecdh_secret(&candidate).is_ok() {
+            return Ok(candidate);
+        }
+    }
+    Err(Error::new(ErrorCode::RandomnessUnavailable, "randomness source gives no valid scalar"))
+}
+
+fn labeled_extract(suite_id: &[u8], salt: &[u8], label: &[u8], ikm: &[u8]) -> [u8; 32] {
+    let key = hmac::Key::new(hmac::HMAC_SHA256, salt);
+    let mut ctx = hmac::Context::with_key(&key);
+    for part in [b"HPKE-v1".as_slice(), suite_id, label, ikm] {
+        ctx.update(part);
+    }
+    <[u8; 32]>::try_from(ctx.sign().as_ref()).unwrap_or_default()
+}
+
+fn labeled_expand(suite_id: &[u8], prk: &[u8; 32], label: &[u8], info: &[u8], out: &mut [u8]) -> Result<()> {
+    let len = u16::try_from(out.len()).map_err(|_| Error::new(ErrorCode::Internal, "HPKE expand length"))?;
+    let len_bytes = len.to_be_bytes();
+    let parts: [&[u8]; 5] = [&len_bytes, b"HPKE-v1", suite_id, label, info];
+    let prk = hkdf::Prk::new_less_safe(hkdf::HKDF_SHA256, prk);
+    let fail = || Error::new(ErrorCode::Internal, "HPKE expand");
+    prk.expand(&parts, OkmLen(out.len())).map_err(|_| fail())?.fill(out).map_err(|_| fail())
+}
+
+/// DHKEM's ExtractAndExpand.
+fn kem_shared_secret(dh: &[u8; 32], enc: &[u8], pk_r: &[u8]) -> Result<Zeroizing<[u8; 32]>> {
+    let mut suite_id = [0u8; 5];
+    suite_id[..3].copy_from_slice(b"KEM");
+    suite_id[3..].copy_from_slice(&KEM_ID.to_be_bytes());
+    let eae_prk = Zeroizing::new(labeled_extract(&suite_id, b"", b"eae_prk", dh));
+    let mut kem_context = Vec::with_capacity(enc.len() + pk_r.len());
+    kem_context.extend_from_slice(enc);
+    kem_context.extend_from_slice(pk_r);
+    let mut shared = Zeroizing::new([0u8; 32]);
+    labeled_expand(&suite_id, &eae_prk, b"shared_secret", &kem_context, shared.as_mut())?;
+    Ok(shared)
+}
+
+/// KeySchedule for mode_base: the AEAD key and base nonce.
+fn key_schedule(suite: Suite, shared_secret: &[u8; 32], info: &[u8]) -> Result<(Gcm, [u8; GCM_NONCE_LEN])> {
+    let mut suite_id = Vec::with_capacity(10);
+    suite_id.extend_from_slice(b"HPKE");
+    suite_id.extend_from_slice(&KEM_ID.to_be_bytes());
+    suite_id.extend_from_slice(&KDF_ID.to_be_bytes());
+    suite_id.extend_from_slice(&suite.aead_id.to_be_bytes());
+    let psk_id_hash = labeled_extract(&suite_id, b"", b"psk_id_hash", b"");
+    let info_hash = labeled_extract(&suite_id, b"", b"info_hash", info);
+    let mut context = Vec::with_capacity(65);
+    context.push(MODE_BASE);
+    context.extend_from_slice(&psk_id_hash);
+    context.extend_from_slice(&info_hash);
+    let secret = Zeroizing::new(labeled_extract(&suite_id, shared_secret, b"secret", b""));
+    let mut key = Zeroizing::new([0u8; 32]);
+    let key = key.get_mut(..suite.key_len).ok_or_else(|| Error::new(ErrorCode::Internal, "HPKE key length"))?;
+    labeled_expand(&suite_id, &secret, b"key", &context, key)?;
+    let mut base_nonce = [0u8; GCM_NONCE_LEN];
+    labeled_expand(&suite_id, &secret, b"base_nonce", &context, &mut base_nonce)?;
+    Ok((Gcm::new(suite.alg, key)?, base_nonce))
+}
+
+/// SealBase with a given ephemeral secret (sequence number 0, so the nonce is the base nonce).
+pub(crate) fn seal(
+    suite: Suite,
+    ephemeral: &[u8; P256_SECRET_LEN],
+    recipient: &[u8; P256_PUBLIC_LEN],
+    info: &[u8],
+    aad: &[u8],
+    plaintext: &[u8],
+) -> Result<([u8; P256_PUBLIC_LEN], Vec<u8>)> {
+    let sk_e = ecdh_secret(ephemeral)?;
+    let enc = public_of(&sk_e)?;
+    let dh = agree(&sk_e, recipient)?;
+    let shared = kem_shared_secret(&dh, &enc, recipient)?;
+    let (gcm, nonce) = key_schedule(suite, &shared, info)?;
+    Ok((enc, gcm.seal(&nonce, aad, plaintext)?))
+}
+
+/// OpenBase.
+pub(crate) fn open(
+    suite: Suite,
+    secret: &[u8; P256_SECRET_LEN],
+    enc: &[u8; P256_PUBLIC_LEN],
+    info: &[u8],
+    aad: &[u8],
+    ciphertext: &[u8],
+) -> Result<Zeroizing<Vec<u8>>> {
+    let sk_r = ecdh_secret(secret)?;
+    let pk_r = public_of(&sk_r)?;
+    let dh = agree(&sk_r, enc).map_err(|_| Error::new(ErrorCode::InvalidPublicKey, "HPKE encapsulated key"))?;
+    let shared = kem_shared_secret(&dh, enc, &pk_r)?;
+    let (gcm, nonce) = key_schedule(suite, &shared, info)?;
+    gcm.open(&nonce, aad, ciphertext).map(Zeroizing::new)
+}

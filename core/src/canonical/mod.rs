@@ -1,0 +1,154 @@
+//! The two canonical JSON forms of fhirbus.
+//!
+//! * [`jcs`]: RFC 8785 (JSON Canonicalization Scheme), for the library's own signed objects.
+//! * [`fhir`]: FHIR's canonical JSON (R4 json.html, "Canonical JSON"), made exact so that two
+//!   parties always hash a resource to the same digest: keys ordered by UTF-16 code units, JCS
+//!   string escaping, no insignificant whitespace, numbers kept exactly as written (JCS would
+//!   turn the decimal 1.00 into 1 and lose the precision FHIR gives it), duplicate keys and
+//!   lone surrogates refused. The [`FhirVariant`]s are FHIR's `#data` and `#static`
+//!   canonicalizations.
+//!
+//! String values are kept as they are: canonical form never changes content.
+
+mod value;
+mod write;
+
+pub use value::Limits;
+pub(crate) use value::{Value, parse};
+
+use crate::digest::Digest;
+use crate::error::{Error, ErrorCode, Result};
+use write::{HashSink, Numbers};
+
+/// Which FHIR canonicalization (`http://hl7.org/fhir/canonicalization/json` and its fragments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[repr(u8)]
+pub enum FhirVariant {
+    /// The whole resource.
+    #[default]
+    Full = 0,
+    /// `#data`: the narrative (`Resource.text`) left out.
+    Data = 1,
+    /// `#static`: the narrative and `Resource.meta` left out, so that the digest survives a
+    /// move between servers (which rewrite `meta.versionId` and `meta.lastUpdated`).
+    Static = 2,
+}
+
+impl FhirVariant {
+    /// The variant with this number (as the binding layers pass it).
+    pub fn from_u8(n: u8) -> Result<Self> {
+        match n {
+            0 => Ok(Self::Full),
+            1 => Ok(Self::Data),
+            2 => Ok(Self::Static),
+            _ => Err(Error::new(ErrorCode::InvalidValue, "FHIR canonicalization variant: 0, 1 or 2")),
+        }
+    }
+
+    fn omitted(self) -> &'static [&'static str] {
+        match self {
+            Self::Full => &[],
+            Self::Data => &["text"],
+            Self::Static => &["text", "meta"],
+        }
+    }
+}
+
+/// RFC 8785 canonical form of a JSON text.
+pub fn jcs(input: &[u8]) -> Result<Vec<u8>> {
+    jcs_with_limits(input, Limits::default())
+}
+
+/// RFC 8785 canonical form of a JSON text, under explicit limits.
+pub fn jcs_with_limits(input: &[u8], limits: Limits) -> Result<Vec<u8>> {
+    let value = parse(input, limits)?;
+    let mut out = Vec::with_capacity(input.len());
+    write::write(&value, Numbers::Ecmascript, &[], &mut out)?;
+    Ok(out)
+}
+
+/// RFC 8785 canonical bytes of a value the library serializes itself.
+pub(crate) fn jcs_of<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
+    let json = serde_json::to_vec(value).map_err(|_| Error::new(ErrorCode::Internal, "serialization"))?;
+    jcs(&json)
+}
+
+/// FHIR canonical form of a resource.
+pub fn fhir(input: &[u8], variant: FhirVariant) -> Result<Vec<u8>> {
+    let value = parse_resource(input, Limits::default())?;
+    let mut out = Vec::with_capacity(input.len());
+    write::write(&value, Numbers::AsWritten, variant.omitted(), &mut out)?;
+    Ok(out)
+}
+
+/// SHA-256 of the FHIR canonical form of a resource: the content digest a record entry carries.
+pub fn fhir_digest(input: &[u8], variant: FhirVariant) -> Result<Digest> {
+    fhir_digest_with_limits(input, variant, Limits::default())
+}
+
+/// [`fhir_digest`] under explicit limits.
+pub fn fhir_digest_with_limits(input: &[u8], variant: FhirVariant, limits: Limits) -> Result<Digest> {
+    let value = parse_resource(input, limits)?;
+    let mut sink = HashSink::new();
+    write::write(&value, Numbers::AsWritten, variant.omitted(), &mut sink)?;
+    Ok(sink.finish())
+}
+
+/// The resource type a FHIR resource names (`resourceType`), checked for shape.
+pub fn fhir_resource_type(input: &[u8]) -> Result<crate::ResourceType> {
+    let value = parse_resource(input, Limits::default())?;
+    resource_type_of(&value)
+}
+
+fn resource_type_of(value: &Value) -> Result<crate::ResourceType> {
+    match value.get("resourceType") {
+        Some(Value::String(name)) => crate::ResourceType::new(name),
+        _ => Err(Error::new(ErrorCode::InvalidValue, "a FHIR resource is an object with a resourceType string")),
+    }
+}
+
+fn parse_resource(input: &[u8], limits: Limits) -> Result<Value> {
+    let value = parse(input, limits)?;
+    resource_type_of(&value)?;
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fhir_keeps_decimals_jcs_does_not() {
+        let a = br#"{ "resourceType":"Observation", "valueQuantity": {"value": 1.00} }"#;
+        assert_eq!(fhir(a, FhirVariant::Full).unwrap(), br#"{"resourceType":"Observation","valueQuantity":{"value":1.00}}"#);
+        assert_eq!(jcs(a).unwrap(), br#"{"resourceType":"Observation","valueQuantity":{"value":1}}"#);
+    }
+
+    #[test]
+    fn variants_drop_text_and_meta_at_the_top_only() {
+        let r = br#"{"resourceType":"Patient","text":{"div":"x"},"meta":{"versionId":"2"},"contact":[{"text":"kept"}]}"#;
+        let data = fhir(r, FhirVariant::Data).unwrap();
+        assert_eq!(data, br#"{"contact":[{"text":"kept"}],"meta":{"versionId":"2"},"resourceType":"Patient"}"#);
+        let stat = fhir(r, FhirVariant::Static).unwrap();
+        assert_eq!(stat, br#"{"contact":[{"text":"kept"}],"resourceType":"Patient"}"#);
+    }
+
+    #[test]
+    fn a_resource_needs_a_resource_type() {
+        for bad in [&br#"{"id":"1"}"#[..], br#"[]"#, br#"{"resourceType":1}"#, br#"{"resourceType":"obs"}"#] {
+            assert_eq!(fhir_digest(bad, FhirVariant::Full).unwrap_err().code(), ErrorCode::InvalidValue);
+        }
+    }
+
+    #[test]
+    fn digest_equals_hash_of_canonical_bytes() {
+        let r = br#"{"resourceType":"Basic","code":{"text":"\u00e9\t"}}"#;
+        let bytes = fhir(r, FhirVariant::Full).unwrap();
+        assert_eq!(fhir_digest(r, FhirVariant::Full).unwrap(), Digest::sha256(&bytes));
+    }
+
+    #[test]
+    fn jcs_escapes_controls_in_lower_hex() {
+        assert_eq!(jcs(b"\"\\u001f\\u007f\"").unwrap(), b"\"\\u001f\x7f\"");
+    }
+}

@@ -1,0 +1,110 @@
+//! SHA-256 digests: the content digest of a FHIR resource on the ledger, and the hash of
+//! blocks, transactions and Merkle nodes.
+
+use core::fmt;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use sha2::Digest as _;
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// A SHA-256 digest.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Digest(pub [u8; 32]);
+
+impl Digest {
+    /// SHA-256 of `data`.
+    pub fn sha256(data: &[u8]) -> Self {
+        Self(sha2::Sha256::digest(data).into())
+    }
+
+    /// The 32 bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// From exactly 32 bytes.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self> {
+        <[u8; 32]>::try_from(bytes)
+            .map(Self)
+            .map_err(|_| Error::new(ErrorCode::InvalidLength, "digest: 32 bytes"))
+    }
+
+    /// Lower-case hex (64 digits).
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    /// From 64 hex digits, either case.
+    pub fn from_hex(text: &str) -> Result<Self> {
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(text, &mut out)
+            .map_err(|_| Error::new(ErrorCode::InvalidEncoding, "digest: 64 hex digits"))?;
+        Ok(Self(out))
+    }
+}
+
+/// An incremental SHA-256, for hashing canonical output as it is written.
+#[derive(Default, Clone)]
+pub(crate) struct Hasher(sha2::Sha256);
+
+impl Hasher {
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        self.0.update(data);
+    }
+
+    pub(crate) fn finish(self) -> Digest {
+        Digest(self.0.finalize().into())
+    }
+}
+
+impl fmt::Debug for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Digest({})", self.to_hex())
+    }
+}
+
+impl fmt::Display for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+impl Serialize for Digest {
+    fn serialize<S: Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_hex())
+    }
+}
+
+impl<'de> Deserialize<'de> for Digest {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
+        let text = <&str>::deserialize(d)?;
+        // Lower case only on the wire, so that one digest has one encoding.
+        if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            return Err(serde::de::Error::custom("digest: lower-case hex"));
+        }
+        Digest::from_hex(text).map_err(|e| serde::de::Error::custom(e.detail().to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_of_abc_matches_fips_180_2() {
+        // FIPS 180-2, appendix B.1.
+        assert_eq!(
+            Digest::sha256(b"abc").to_hex(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn hex_and_bytes_round_trip() {
+        let d = Digest::sha256(b"x");
+        assert_eq!(Digest::from_hex(&d.to_hex()).unwrap(), d);
+        assert_eq!(Digest::from_slice(d.as_bytes()).unwrap(), d);
+        assert_eq!(Digest::from_slice(&[0; 31]).unwrap_err().code(), ErrorCode::InvalidLength);
+        assert_eq!(Digest::from_hex("zz").unwrap_err().code(), ErrorCode::InvalidEncoding);
+    }
+}
