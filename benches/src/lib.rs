@@ -1,0 +1,102 @@
+//! A small side-by-side benchmark harness. These machines are shared and noisy, so absolute
+//! times drift; what holds is the ratio between candidates measured in the same run,
+//! interleaved batch by batch. Each comparison prints the median time per operation of every
+//! candidate and its ratio to the first (the baseline).
+//!
+//! `BENCH_ROUNDS` sets the number of interleaved rounds (default 25; CI smoke runs use 2).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+/// One candidate: a label and the operation to time.
+pub struct Candidate<'a> {
+    label: &'a str,
+    op: Box<dyn FnMut() + 'a>,
+}
+
+/// A candidate from a label and an operation (its result is passed through `black_box`).
+pub fn candidate<'a, R>(label: &'a str, mut op: impl FnMut() -> R + 'a) -> Candidate<'a> {
+    Candidate { label, op: Box::new(move || { black_box(op()); }) }
+}
+
+/// The measured medians of one comparison, in nanoseconds per operation.
+pub struct Report {
+    /// (label, median ns per operation), baseline first.
+    pub rows: Vec<(String, f64)>,
+}
+
+impl Report {
+    /// The ratio of candidate `label` to the baseline (above 1 means slower).
+    pub fn ratio(&self, label: &str) -> Option<f64> {
+        let base = self.rows.first()?.1;
+        self.rows.iter().find(|(l, _)| l == label).map(|(_, t)| t / base)
+    }
+
+    /// Median ns per operation of `label`.
+    pub fn median(&self, label: &str) -> Option<f64> {
+        self.rows.iter().find(|(l, _)| l == label).map(|(_, t)| *t)
+    }
+}
+
+fn rounds() -> usize {
+    std::env::var("BENCH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(25).max(1)
+}
+
+fn batch_size(op: &mut dyn FnMut()) -> u64 {
+    // Aim for batches of about 2 ms so timer resolution does not matter.
+    let target = Duration::from_millis(2);
+    let mut n: u64 = 1;
+    loop {
+        let start = Instant::now();
+        for _ in 0..n {
+            op();
+        }
+        let took = start.elapsed();
+        if took >= target || n >= 1 << 24 {
+            let per = took.as_nanos().max(1) as f64 / n as f64;
+            return ((target.as_nanos() as f64 / per).ceil() as u64).max(1);
+        }
+        n *= 4;
+    }
+}
+
+fn format_ns(ns: f64) -> String {
+    if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.2} us", ns / 1e3)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+/// Time the candidates interleaved, print a table, and return the medians.
+/// `bytes` (when given) adds a throughput column in MB/s.
+pub fn compare(title: &str, bytes: Option<usize>, mut candidates: Vec<Candidate<'_>>) -> Report {
+    let sizes: Vec<u64> = candidates.iter_mut().map(|c| batch_size(&mut c.op)).collect();
+    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); candidates.len()];
+    for _ in 0..rounds() {
+        for ((c, n), s) in candidates.iter_mut().zip(&sizes).zip(samples.iter_mut()) {
+            let start = Instant::now();
+            for _ in 0..*n {
+                (c.op)();
+            }
+            s.push(start.elapsed().as_nanos() as f64 / *n as f64);
+        }
+    }
+    let rows: Vec<(String, f64)> = candidates
+        .iter()
+        .zip(samples.iter_mut())
+        .map(|(c, s)| {
+            s.sort_by(f64::total_cmp);
+            (c.label.to_owned(), s.get(s.len() / 2).copied().unwrap_or(f64::NAN))
+        })
+        .collect();
+    println!("\n{title}");
+    let base = rows.first().map(|r| r.1).unwrap_or(f64::NAN);
+    for (label, ns) in &rows {
+        let tput = bytes.map(|b| format!("  {:>8.1} MB/s", b as f64 / ns * 1e3)).unwrap_or_default();
+        println!("  {label:<44} {:>10}/op{tput}  x{:.2}", format_ns(*ns), ns / base);
+    }
+    Report { rows }
+}
