@@ -13,6 +13,7 @@ pub mod digest;
 pub mod error;
 pub mod ids;
 pub mod keys;
+pub mod ledger;
 pub mod pointer;
 pub mod pseudonym;
 pub mod random;

@@ -1,0 +1,354 @@
+//! The semantic rules: what each transaction needs (who signs, what must already hold) and
+//! what it changes. Applying never checks a signature itself: it resolves which key must have
+//! signed what and queues the check ([`SigCheck`]), so that a block's checks can run in
+//! parallel after its transactions are applied in order (a key rotated earlier in the block is
+//! the one a later transaction is checked against).
+
+use std::sync::Arc;
+
+use super::audit::{AuditAction, AuditEvent};
+use super::block::quorum;
+use super::state::{Patient, RecordState, State, item, parse_key, value_hash};
+use super::tx::{SignedTransaction, TxBody};
+use crate::digest::Digest;
+use crate::error::{Error, ErrorCode, Result};
+use crate::ids::OrgId;
+use crate::keys::{KeyPurpose, KeySet};
+use crate::pseudonym::Pseudonym;
+use crate::record::SignedRecordEntry;
+use crate::signature::{Domain, Signature, VerifyingKey};
+use crate::time::Timestamp;
+
+/// A signature check queued by [`State::apply_tx`].
+pub(crate) struct SigCheck {
+    pub(crate) tx_index: usize,
+    pub(crate) key: VerifyingKey,
+    pub(crate) domain: Domain,
+    pub(crate) msg: Arc<Vec<u8>>,
+    pub(crate) sig: Signature,
+}
+
+impl SigCheck {
+    pub(crate) fn run(&self) -> Result<()> {
+        self.key.verify(self.domain, &self.msg, &self.sig)
+    }
+}
+
+/// Where a transaction sits: its block's height and time, its index and id.
+pub(crate) struct TxContext {
+    pub(crate) height: u64,
+    pub(crate) block_time: Timestamp,
+    pub(crate) index: usize,
+}
+
+fn refuse<T>(code: ErrorCode, why: &str) -> Result<T> {
+    Err(Error::new(code, why.to_owned()))
+}
+
+impl State {
+    fn active_member(&self, org: &OrgId) -> Result<&super::state::Member> {
+        match self.members.get(org) {
+            Some(m) if m.is_active() => Ok(m),
+            Some(_) => refuse(ErrorCode::InvalidValue, "organisation is no longer a member"),
+            None => refuse(ErrorCode::InvalidValue, "organisation is not a member"),
+        }
+    }
+
+    fn enrolled(&self, p: &Pseudonym) -> Result<&Patient> {
+        self.patients.get(p).ok_or_else(|| Error::new(ErrorCode::InvalidValue, "patient is not enrolled"))
+    }
+
+    /// Queue the check of `sig` against `keys` at `at`.
+    fn queue(keys: &KeySet, sig: &Signature, at: Timestamp, domain: Domain, msg: &Arc<Vec<u8>>, cx: &TxContext, checks: &mut Vec<SigCheck>) -> Result<()> {
+        let key = keys.verifying_key_at(&sig.key_id, at)?.clone();
+        checks.push(SigCheck { tx_index: cx.index, key, domain, msg: Arc::clone(msg), sig: sig.clone() });
+        Ok(())
+    }
+
+    fn one_signature(stx: &SignedTransaction) -> Result<&Signature> {
+        match stx.signatures.as_slice() {
+            [one] => Ok(one),
+            _ => refuse(ErrorCode::BadSignature, "this transaction needs exactly one signature"),
+        }
+    }
+
+    /// The transaction is signed by a current key of active member `org`.
+    fn signed_by_member(&self, org: &OrgId, stx: &SignedTransaction, msg: &Arc<Vec<u8>>, cx: &TxContext, checks: &mut Vec<SigCheck>) -> Result<()> {
+        let member = self.active_member(org)?;
+        Self::queue(&member.keys, Self::one_signature(stx)?, stx.tx.time, Domain::Transaction, msg, cx, checks)
+    }
+
+    /// The transaction carries signatures of more than two thirds of the council.
+    fn signed_by_council(&self, stx: &SignedTransaction, msg: &Arc<Vec<u8>>, cx: &TxContext, checks: &mut Vec<SigCheck>) -> Result<()> {
+        let mut signers: Vec<&OrgId> = Vec::new();
+        for sig in &stx.signatures {
+            let signer = self
+                .council
+                .iter()
+                .find(|org| self.members.get(*org).is_some_and(|m| m.keys.get(&sig.key_id).is_ok()))
+                .ok_or_else(|| Error::new(ErrorCode::UnknownKey, "a governance signature by a key of no council member"))?;
+            if signers.contains(&signer) {
+                return refuse(ErrorCode::BadSignature, "a council member signed twice");
+            }
+            signers.push(signer);
+            Self::queue(&self.active_member(signer)?.keys, sig, stx.tx.time, Domain::Transaction, msg, cx, checks)?;
+        }
+        if signers.len() < quorum(self.council.len()) {
+            return refuse(ErrorCode::BadSignature, "fewer council signatures than the quorum");
+        }
+        Ok(())
+    }
+
+    /// The transaction is signed by the patient (or, where allowed, a delegate).
+    fn signed_by_patient(&self, p: &Pseudonym, delegates: bool, stx: &SignedTransaction, msg: &Arc<Vec<u8>>, cx: &TxContext, checks: &mut Vec<SigCheck>) -> Result<()> {
+        let patient = self.enrolled(p)?;
+        let sig = Self::one_signature(stx)?;
+        let keys = if delegates && patient.delegates.get(&sig.key_id).is_ok() { &patient.delegates } else { &patient.keys };
+        Self::queue(keys, sig, stx.tx.time, Domain::Transaction, msg, cx, checks)
+    }
+
+    fn record_event(&mut self, event: AuditEvent) -> Result<()> {
+        self.commitment.set(item::audit(&event.tx), Some(value_hash(&event)?));
+        if let Some(p) = event.patient {
+            self.audit_by_patient.entry(p).or_default().push_back(event.clone());
+        }
+        for org in [&event.actor, &event.subject_org].into_iter().flatten() {
+            let list = self.audit_by_org.entry(org.clone()).or_default();
+            if list.last().is_none_or(|last| last.tx != event.tx) {
+                list.push_back(event.clone());
+            }
+        }
+        Ok(())
+    }
+
+    fn add_record(&mut self, id: Digest, entry: &SignedRecordEntry) -> Result<()> {
+        let e = &entry.entry;
+        self.active_member(&e.custodian)?;
+        self.enrolled(&e.patient)?;
+        if self.records.contains_key(&id) {
+            return refuse(ErrorCode::InvalidValue, "record entry already registered");
+        }
+        if e.epoch != self.epoch(&e.patient, &e.custodian) {
+            return refuse(ErrorCode::InvalidValue, "record entry sealed under another epoch than the current");
+        }
+        self.records.insert(id, RecordState { id, entry: entry.clone(), superseded_by: None });
+        self.records_by_patient.entry(e.patient).or_default().push_back(id);
+        self.records_by_custodian.entry(e.custodian.clone()).or_default().push_back(id);
+        self.commit_record(&id)
+    }
+
+    /// Check and apply one transaction. Envelope checks (chain, time window, replay) come
+    /// first, then the body's rule; signature checks are queued in `checks`.
+    pub(crate) fn apply_tx(&mut self, stx: &SignedTransaction, cx: &TxContext, checks: &mut Vec<SigCheck>) -> Result<AuditEvent> {
+        let tx = &stx.tx;
+        stx.check_shape()?;
+        if tx.chain != self.chain {
+            return refuse(ErrorCode::InvalidValue, "transaction for another chain");
+        }
+        if tx.time.0 > cx.block_time.0.saturating_add(self.policy.max_clock_skew_ms) {
+            return refuse(ErrorCode::InvalidValue, "transaction time is after the block's time plus the allowed skew");
+        }
+        if tx.time.0.saturating_add(self.policy.max_tx_age_ms) < cx.block_time.0 {
+            return refuse(ErrorCode::InvalidValue, "transaction older than the replay window");
+        }
+        let msg = Arc::new(tx.canonical_bytes()?);
+        let id = Digest::sha256(&msg);
+        if self.seen.contains_key(&id) {
+            return refuse(ErrorCode::InvalidValue, "transaction replayed");
+        }
+        self.seen.insert(id, tx.time);
+        self.seen_by_time.insert((tx.time, id));
+        self.commitment.set(item::seen(&id), Some(Digest::sha256(&tx.time.0.to_be_bytes())));
+
+        let mut event = AuditEvent {
+            height: cx.height,
+            time: tx.time,
+            tx: id,
+            action: AuditAction::GovernanceChanged,
+            actor: None,
+            patient: None,
+            subject_org: None,
+            entry: None,
+            purpose: None,
+            permitted: None,
+            emergency: false,
+        };
+        match &tx.body {
+            TxBody::AdmitMember { org, name, signing_key, encryption_key } => {
+                self.signed_by_council(stx, &msg, cx, checks)?;
+                if self.members.contains_key(org) {
+                    return refuse(ErrorCode::InvalidValue, "organisation is or was a member");
+                }
+                self.insert_member(org, name, signing_key, encryption_key, tx.time)?;
+                event.action = AuditAction::MemberAdmitted;
+                event.subject_org = Some(org.clone());
+            }
+            TxBody::RemoveMember { org } => {
+                self.signed_by_council(stx, &msg, cx, checks)?;
+                self.active_member(org)?;
+                if self.council.contains(org) {
+                    return refuse(ErrorCode::InvalidValue, "remove a council member from the council first");
+                }
+                if let Some(m) = self.members.get_mut(org) {
+                    m.removed_at = Some(tx.time);
+                }
+                self.commit_member(org)?;
+                event.action = AuditAction::MemberRemoved;
+                event.subject_org = Some(org.clone());
+            }
+            TxBody::SetValidators { validators } => {
+                self.signed_by_council(stx, &msg, cx, checks)?;
+                self.set_governance(self.council.clone(), validators)?;
+            }
+            TxBody::SetCouncil { council } => {
+                self.signed_by_council(stx, &msg, cx, checks)?;
+                let validators: Vec<_> = self.governance_view().validators;
+                self.set_governance(council.clone(), &validators)?;
+            }
+            TxBody::RotateOrgKey { org, purpose, key } => {
+                self.signed_by_member(org, stx, &msg, cx, checks)?;
+                let key = parse_key((*purpose).into(), key)?;
+                if let Some(m) = self.members.get_mut(org) {
+                    m.keys.rotate(key, tx.time)?;
+                }
+                self.commit_member(org)?;
+                event.action = AuditAction::KeyRotated;
+                event.actor = Some(org.clone());
+            }
+            TxBody::RevokeOrgKey { org, key_id } => {
+                if stx.signatures.len() == 1 {
+                    self.signed_by_member(org, stx, &msg, cx, checks)?;
+                } else {
+                    self.signed_by_council(stx, &msg, cx, checks)?;
+                }
+                let member = self.members.get_mut(org).ok_or_else(|| Error::new(ErrorCode::InvalidValue, "organisation is not a member"))?;
+                member.keys.revoke(key_id, tx.time)?;
+                self.commit_member(org)?;
+                event.action = AuditAction::KeyRevoked;
+                event.actor = Some(org.clone());
+            }
+            TxBody::EnrolPatient { by, patient, signing_key, encryption_key } => {
+                self.signed_by_member(by, stx, &msg, cx, checks)?;
+                if self.patients.contains_key(patient) {
+                    return refuse(ErrorCode::InvalidValue, "patient already enrolled");
+                }
+                let mut keys = KeySet::new();
+                keys.rotate(parse_key(KeyPurpose::Signing, signing_key)?, tx.time)?;
+                keys.rotate(parse_key(KeyPurpose::Encryption, encryption_key)?, tx.time)?;
+                let record = Patient { pseudonym: *patient, keys, delegates: KeySet::new(), enrolled_by: by.clone(), enrolled_at: tx.time };
+                self.patients.insert(*patient, record);
+                self.commit_patient(patient)?;
+                event.action = AuditAction::PatientEnrolled;
+                event.actor = Some(by.clone());
+                event.patient = Some(*patient);
+            }
+            TxBody::RotatePatientKey { patient, purpose, key } => {
+                self.signed_by_patient(patient, false, stx, &msg, cx, checks)?;
+                let key = parse_key((*purpose).into(), key)?;
+                if let Some(p) = self.patients.get_mut(patient) {
+                    p.keys.rotate(key, tx.time)?;
+                }
+                self.commit_patient(patient)?;
+                event.action = AuditAction::KeyRotated;
+                event.patient = Some(*patient);
+            }
+            TxBody::RevokePatientKey { patient, key_id, by } => {
+                match by {
+                    None => self.signed_by_patient(patient, false, stx, &msg, cx, checks)?,
+                    Some(org) => {
+                        if self.enrolled(patient)?.enrolled_by != *org {
+                            return refuse(ErrorCode::BadSignature, "only the enrolling member may revoke a patient's key");
+                        }
+                        self.signed_by_member(org, stx, &msg, cx, checks)?;
+                        event.actor = Some(org.clone());
+                    }
+                }
+                if let Some(p) = self.patients.get_mut(patient) {
+                    if p.keys.revoke(key_id, tx.time).is_err() {
+                        p.delegates.revoke(key_id, tx.time)?;
+                    }
+                }
+                self.commit_patient(patient)?;
+                event.action = AuditAction::KeyRevoked;
+                event.patient = Some(*patient);
+            }
+            TxBody::NameDelegate { patient, key } => {
+                self.signed_by_patient(patient, false, stx, &msg, cx, checks)?;
+                let key = parse_key(KeyPurpose::Signing, key)?;
+                if let Some(p) = self.patients.get_mut(patient) {
+                    p.delegates.add(key, tx.time)?;
+                }
+                self.commit_patient(patient)?;
+                event.action = AuditAction::DelegateNamed;
+                event.patient = Some(*patient);
+            }
+            TxBody::RegisterRecord { entry } => {
+                let e = &entry.entry;
+                let custodian = self.active_member(&e.custodian)?;
+                let msg = Arc::new(e.canonical_bytes()?);
+                Self::queue(&custodian.keys, &entry.signature, e.time, Domain::RecordEntry, &msg, cx, checks)?;
+                let entry_id = Digest::sha256(&msg);
+                self.add_record(entry_id, entry)?;
+                event.action = AuditAction::RecordRegistered;
+                event.actor = Some(e.custodian.clone());
+                event.patient = Some(e.patient);
+                event.entry = Some(entry_id);
+            }
+            TxBody::SupersedeRecord { previous, entry } => {
+                let e = &entry.entry;
+                self.signed_by_member(&e.custodian, stx, &msg, cx, checks)?;
+                let custodian = self.active_member(&e.custodian)?;
+                let entry_msg = Arc::new(e.canonical_bytes()?);
+                Self::queue(&custodian.keys, &entry.signature, e.time, Domain::RecordEntry, &entry_msg, cx, checks)?;
+                let old = self.records.get(previous).ok_or_else(|| Error::new(ErrorCode::InvalidValue, "superseded entry is not registered"))?;
+                let o = &old.entry.entry;
+                if old.superseded_by.is_some() || o.custodian != e.custodian || o.patient != e.patient || o.resource_type != e.resource_type {
+                    return refuse(ErrorCode::InvalidValue, "a new version must replace a current entry of the same custodian, patient and resource type");
+                }
+                let entry_id = Digest::sha256(&entry_msg);
+                self.add_record(entry_id, entry)?;
+                if let Some(r) = self.records.get_mut(previous) {
+                    r.superseded_by = Some(entry_id);
+                }
+                self.commit_record(previous)?;
+                event.action = AuditAction::RecordSuperseded;
+                event.actor = Some(e.custodian.clone());
+                event.patient = Some(e.patient);
+                event.entry = Some(entry_id);
+            }
+            TxBody::ShareDataKey { custodian, patient, epoch, recipient, wrapped } => {
+                self.signed_by_member(custodian, stx, &msg, cx, checks)?;
+                self.enrolled(patient)?;
+                let to = self.active_member(recipient)?;
+                let enc = to.keys.primary(KeyPurpose::Encryption)?;
+                if enc.key.key_id() != wrapped.recipient {
+                    return refuse(ErrorCode::KeyIdMismatch, "data key not wrapped to the recipient's primary encryption key");
+                }
+                if *epoch == 0 || *epoch > self.epoch(patient, custodian) {
+                    return refuse(ErrorCode::InvalidValue, "data key epoch not yet reached");
+                }
+                let key = (*patient, custodian.clone(), *epoch, recipient.clone());
+                self.shares.insert(key, wrapped.clone());
+                self.commitment.set(item::share(patient, custodian, *epoch, recipient), Some(value_hash(wrapped)?));
+                event.action = AuditAction::DataKeyShared;
+                event.actor = Some(custodian.clone());
+                event.patient = Some(*patient);
+                event.subject_org = Some(recipient.clone());
+            }
+            TxBody::RotateDataKeyEpoch { custodian, patient, epoch } => {
+                self.signed_by_member(custodian, stx, &msg, cx, checks)?;
+                self.enrolled(patient)?;
+                if *epoch != self.epoch(patient, custodian).saturating_add(1) {
+                    return refuse(ErrorCode::InvalidValue, "a new epoch is exactly one more than the current");
+                }
+                self.epochs.insert((*patient, custodian.clone()), *epoch);
+                self.commitment.set(item::epoch(patient, custodian), Some(Digest::sha256(&epoch.to_be_bytes())));
+                event.action = AuditAction::DataKeyRotated;
+                event.actor = Some(custodian.clone());
+                event.patient = Some(*patient);
+            }
+        }
+        self.record_event(event.clone())?;
+        Ok(event)
+    }
+}

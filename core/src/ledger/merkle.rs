@@ -1,0 +1,161 @@
+//! RFC 6962-style Merkle trees over a list: leaves hashed as `SHA-256(0x00 || data)`, inner
+//! nodes as `SHA-256(0x01 || left || right)`, so a leaf can never be passed off as a node (the
+//! second-preimage attack on plain Merkle trees). The tree of n leaves splits at the largest
+//! power of two below n (RFC 6962 §2.1); the root of no leaves is SHA-256 of nothing.
+
+use serde::{Deserialize, Serialize};
+use sha2::Digest as _;
+
+use crate::digest::Digest;
+use crate::error::{Error, ErrorCode, Result};
+
+/// Hash of a leaf.
+pub fn leaf_hash(data: &[u8]) -> Digest {
+    let mut h = sha2::Sha256::new();
+    h.update([0u8]);
+    h.update(data);
+    Digest(h.finalize().into())
+}
+
+/// Hash of an inner node.
+pub fn node_hash(left: &Digest, right: &Digest) -> Digest {
+    let mut h = sha2::Sha256::new();
+    h.update([1u8]);
+    h.update(left.0);
+    h.update(right.0);
+    Digest(h.finalize().into())
+}
+
+/// The largest power of two strictly below `n` (n >= 2).
+fn split(n: usize) -> usize {
+    let mut k = 1;
+    while k << 1 < n {
+        k <<= 1;
+    }
+    k
+}
+
+/// The root over already-hashed leaves.
+pub fn root_of_hashes(leaves: &[Digest]) -> Digest {
+    match leaves {
+        [] => Digest::sha256(b""),
+        [one] => *one,
+        _ => {
+            let (l, r) = leaves.split_at(split(leaves.len()));
+            node_hash(&root_of_hashes(l), &root_of_hashes(r))
+        }
+    }
+}
+
+/// The root over raw leaves.
+pub fn root<T: AsRef<[u8]>>(leaves: &[T]) -> Digest {
+    let hashes: Vec<Digest> = leaves.iter().map(|l| leaf_hash(l.as_ref())).collect();
+    root_of_hashes(&hashes)
+}
+
+/// An audit path: the sibling hashes from the leaf up to the root (RFC 6962 §2.1.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InclusionProof {
+    /// The leaf's index.
+    pub index: u64,
+    /// The number of leaves.
+    pub size: u64,
+    /// Sibling hashes, leaf level first.
+    pub path: Vec<Digest>,
+}
+
+/// The proof that leaf `index` is in the tree over `leaves` (already hashed).
+pub fn prove(leaves: &[Digest], index: usize) -> Result<InclusionProof> {
+    if index >= leaves.len() {
+        return Err(Error::new(ErrorCode::InvalidValue, "leaf index outside the tree"));
+    }
+    let mut path = Vec::new();
+    collect_path(leaves, index, &mut path);
+    Ok(InclusionProof { index: index as u64, size: leaves.len() as u64, path })
+}
+
+fn collect_path(leaves: &[Digest], index: usize, path: &mut Vec<Digest>) {
+    if leaves.len() <= 1 {
+        return;
+    }
+    let k = split(leaves.len());
+    let (l, r) = leaves.split_at(k);
+    if index < k {
+        collect_path(l, index, path);
+        path.push(root_of_hashes(r));
+    } else {
+        collect_path(r, index - k, path);
+        path.push(root_of_hashes(l));
+    }
+}
+
+impl InclusionProof {
+    /// Whether `leaf` (already hashed) is at `index` of a tree of `size` leaves with `root`.
+    pub fn verify(&self, leaf: &Digest, root: &Digest) -> Result<()> {
+        if self.index >= self.size || self.path.len() > 64 {
+            return Err(Error::new(ErrorCode::InvalidValue, "inclusion proof out of range"));
+        }
+        // RFC 9162 §2.1.3.2: walk up, choosing sides from the index bits.
+        let (mut fnode, mut snode) = (self.index, self.size - 1);
+        let mut r = *leaf;
+        for p in &self.path {
+            if snode == 0 {
+                return Err(Error::new(ErrorCode::BadSignature, "inclusion proof longer than the tree"));
+            }
+            if fnode & 1 == 1 || fnode == snode {
+                r = node_hash(p, &r);
+                while fnode & 1 == 0 && fnode != 0 {
+                    fnode >>= 1;
+                    snode >>= 1;
+                }
+            } else {
+                r = node_hash(&r, p);
+            }
+            fnode >>= 1;
+            snode >>= 1;
+        }
+        if snode != 0 || r != *root {
+            return Err(Error::new(ErrorCode::BadSignature, "inclusion proof does not lead to the root"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_single() {
+        assert_eq!(root::<&[u8]>(&[]).to_hex(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(root(&[b"a"]), leaf_hash(b"a"));
+    }
+
+    #[test]
+    fn leaf_and_node_hashes_differ() {
+        let (a, b) = (leaf_hash(b"a"), leaf_hash(b"b"));
+        let mut concat = vec![];
+        concat.extend_from_slice(&a.0);
+        concat.extend_from_slice(&b.0);
+        assert_ne!(node_hash(&a, &b), leaf_hash(&concat));
+    }
+
+    #[test]
+    fn every_proof_of_every_size_verifies_and_no_other() {
+        for n in 1..=17usize {
+            let leaves: Vec<Digest> = (0..n).map(|i| leaf_hash(&[i as u8])).collect();
+            let r = root_of_hashes(&leaves);
+            for i in 0..n {
+                let p = prove(&leaves, i).unwrap();
+                p.verify(&leaves[i], &r).unwrap();
+                let wrong = leaf_hash(b"x");
+                assert!(p.verify(&wrong, &r).is_err());
+                if n > 1 {
+                    let moved = InclusionProof { index: ((i + 1) % n) as u64, ..p.clone() };
+                    assert!(moved.verify(&leaves[i], &r).is_err(), "n={n} i={i}");
+                }
+            }
+        }
+    }
+}

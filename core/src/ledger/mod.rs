@@ -1,0 +1,23 @@
+//! The ledger: a deterministic state machine that validates and applies blocks. It holds only
+//! metadata (members and their keys, patients under pseudonyms, record entries with sealed
+//! pointers and digests, consents, wrapped data keys, the audit trail), never health data.
+//! Ordering blocks is a consensus engine's job; [`network::EmbeddedNetwork`] is the
+//! in-process default. See README.md ("The ledger") for what each check stops.
+
+pub mod apply;
+pub mod audit;
+pub mod block;
+pub mod commitment;
+pub mod consents;
+pub mod log;
+pub mod merkle;
+pub mod network;
+pub mod state;
+pub mod tx;
+pub mod validate;
+
+pub use block::{Block, BlockHeader, Genesis, GenesisMember, NetworkPolicy};
+pub use network::EmbeddedNetwork;
+pub use state::State;
+pub use tx::{SignedTransaction, Transaction, TxBody};
+pub use validate::{Applied, validate_and_apply};

@@ -1,0 +1,130 @@
+//! Block validation and application. A block is checked in three layers, and any failure
+//! leaves the state untouched (the block is applied to a copy that is dropped):
+//!
+//! | layer | check | stops |
+//! | --- | --- | --- |
+//! | structural | version, sizes, transaction count, strict decoding (in `Block::decode`) | malformed or oversized encodings |
+//! | structural | chain id, height = previous + 1, `prev` = hash of the previous header | a block from another chain, a fork off an old block, a gap |
+//! | structural | time not before the previous block's | time going backwards |
+//! | structural | `tx_root` = Merkle root of the transactions | transactions added, dropped, reordered or altered after signing |
+//! | cryptographic | quorum certificate: distinct current validators, more than two thirds, each signature valid over the header | a forged or short quorum, a removed validator's signature |
+//! | cryptographic | every transaction signature, by the key the rule names, unrevoked at the transaction's time | forged transactions, revoked or rotated-out keys, a consent signed by someone other than the patient |
+//! | semantic | each transaction's rule in the state it applies to (`ledger::apply`) | a record registered by a non-member, replays, stale transactions, wrong epochs |
+//! | semantic | `state_root` = the commitment after applying | a proposer lying about the resulting state |
+//!
+//! Signature checks are gathered while applying and then run together, in parallel across
+//! cores with the `parallel` feature. The outcome never depends on the thread count: all
+//! checks must pass, and the error reported is the first failing check in block order.
+
+use super::apply::{SigCheck, TxContext};
+use super::audit::AuditEvent;
+use super::block::{Block, quorum};
+use super::state::State;
+use crate::error::{Error, ErrorCode, Result};
+use crate::signature::Domain;
+
+/// What applying a block produced.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    /// The state after the block.
+    pub state: State,
+    /// One audit event per transaction, in order: what hosts react to.
+    pub events: Vec<AuditEvent>,
+}
+
+fn run_checks(checks: &[SigCheck]) -> Result<()> {
+    #[cfg(feature = "parallel")]
+    let results: Vec<Result<()>> = {
+        use rayon::prelude::*;
+        checks.par_iter().map(SigCheck::run).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let results: Vec<Result<()>> = checks.iter().map(SigCheck::run).collect();
+    for (check, result) in checks.iter().zip(results) {
+        if let Err(e) = result {
+            let at = if check.tx_index == usize::MAX { "quorum certificate".to_owned() } else { format!("transaction {}", check.tx_index) };
+            return Err(Error::new(e.code(), format!("{at}: {}", e.detail())));
+        }
+    }
+    Ok(())
+}
+
+/// Apply `txs` in order to a copy of `state` as block `height` at `time`, returning the new
+/// state, the events and the queued signature checks (not yet run).
+pub(crate) fn apply_txs(state: &State, block: &Block) -> Result<(State, Vec<AuditEvent>, Vec<SigCheck>)> {
+    let mut next = state.clone();
+    let time = block.header.time;
+    // Replay guards older than the window can go: such transactions are refused by age.
+    let horizon = time.0.saturating_sub(state.policy.max_tx_age_ms);
+    let expired: Vec<_> = next.seen_by_time.iter().take_while(|(t, _)| t.0 < horizon).cloned().collect();
+    for (t, id) in expired {
+        next.seen_by_time.remove(&(t, id));
+        next.seen.remove(&id);
+        next.commitment.set(super::state::item::seen(&id), None);
+    }
+    let mut checks = Vec::new();
+    let mut events = Vec::with_capacity(block.txs.len());
+    for (index, stx) in block.txs.iter().enumerate() {
+        let cx = TxContext { height: block.header.height, block_time: time, index };
+        let event = next
+            .apply_tx(stx, &cx, &mut checks)
+            .map_err(|e| Error::new(e.code(), format!("transaction {index}: {}", e.detail())))?;
+        events.push(event);
+    }
+    Ok((next, events, checks))
+}
+
+/// Validate `block` against `state` and return the state after it. Nothing of `state` changes.
+pub fn validate_and_apply(state: &State, block: &Block) -> Result<Applied> {
+    let h = &block.header;
+    block.check_shape()?;
+    if h.chain != state.chain {
+        return Err(Error::new(ErrorCode::InvalidValue, "block for another chain"));
+    }
+    if h.height != state.height.saturating_add(1) {
+        return Err(Error::new(ErrorCode::InvalidValue, "block height does not follow the last block"));
+    }
+    if h.prev != state.last_hash {
+        return Err(Error::new(ErrorCode::InvalidValue, "block does not link to the last block"));
+    }
+    if h.time < state.time {
+        return Err(Error::new(ErrorCode::InvalidValue, "block time before the previous block's"));
+    }
+    if h.tx_root != Block::tx_root(&block.txs)? {
+        return Err(Error::new(ErrorCode::BadSignature, "transaction root does not match the transactions"));
+    }
+    if !state.validators.iter().any(|v| v.key_id() == h.proposer) {
+        return Err(Error::new(ErrorCode::UnknownKey, "proposer is not a validator"));
+    }
+
+    // The quorum certificate, against the validator set before this block.
+    let header_bytes = std::sync::Arc::new(h.canonical_bytes()?);
+    let mut checks = Vec::with_capacity(block.qc.len() + block.txs.len());
+    let mut seen = Vec::with_capacity(block.qc.len());
+    for sig in &block.qc {
+        let key = state
+            .validators
+            .iter()
+            .find(|v| v.key_id() == sig.key_id)
+            .ok_or_else(|| Error::new(ErrorCode::UnknownKey, "quorum signature by a key outside the validator set"))?;
+        if seen.contains(&sig.key_id) {
+            return Err(Error::new(ErrorCode::BadSignature, "a validator signed twice"));
+        }
+        seen.push(sig.key_id);
+        checks.push(SigCheck { tx_index: usize::MAX, key: key.clone(), domain: Domain::BlockHeader, msg: header_bytes.clone(), sig: sig.clone() });
+    }
+    if seen.len() < quorum(state.validators.len()) {
+        return Err(Error::new(ErrorCode::BadSignature, "quorum certificate short of two thirds of the validators"));
+    }
+
+    let (mut next, events, tx_checks) = apply_txs(state, block)?;
+    checks.extend(tx_checks);
+    run_checks(&checks)?;
+    if next.commitment.root() != h.state_root {
+        return Err(Error::new(ErrorCode::BadSignature, "state root does not match the state after the block"));
+    }
+    next.height = h.height;
+    next.time = h.time;
+    next.last_hash = h.hash()?;
+    Ok(Applied { state: next, events })
+}
