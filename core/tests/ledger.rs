@@ -425,3 +425,42 @@ fn independent_transactions_commit_alike_in_any_order_and_on_any_thread_count() 
     assert_eq!(r1.state.clone().state_root(), r2.state.clone().state_root());
     assert_eq!(r1.events, r2.events);
 }
+
+mod batches {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+        /// Applying valid blocks one by one equals applying them as one run, and a run with a
+        /// bad block anywhere changes nothing.
+        #[test]
+        fn one_by_one_equals_one_run(splits in proptest::collection::vec(1usize..4, 1..4), bad in any::<bool>()) {
+            let mut w = World::new();
+            let genesis_state = w.net.state().clone();
+            let mut blocks = Vec::new();
+            let mut n = 0u8;
+            let mut time = T0 + 10;
+            for size in splits {
+                for _ in 0..size {
+                    n += 1;
+                    let tx = enrol_tx(&mut w, n, time);
+                    w.net.submit(tx, Timestamp(time)).unwrap();
+                }
+                time += 10;
+                blocks.push(w.net.produce_block(Timestamp(time)).unwrap().0);
+            }
+            let one_by_one_root = w.net.state_mut().state_root();
+            if bad {
+                let last = blocks.len() - 1;
+                blocks[last].qc.truncate(1);
+                prop_assert!(fhirbus::ledger::validate_and_apply_chain(&genesis_state, &blocks).is_err());
+            } else {
+                let mut run = fhirbus::ledger::validate_and_apply_chain(&genesis_state, &blocks).unwrap();
+                prop_assert_eq!(run.state.state_root(), one_by_one_root);
+                prop_assert_eq!(run.state.height(), blocks.len() as u64);
+            }
+        }
+    }
+}

@@ -6,6 +6,7 @@
 
 pub mod apply;
 pub mod audit;
+pub mod audit_fhir;
 pub mod block;
 pub mod commitment;
 pub mod consents;
@@ -20,4 +21,4 @@ pub use block::{Block, BlockHeader, Genesis, GenesisMember, NetworkPolicy};
 pub use network::EmbeddedNetwork;
 pub use state::State;
 pub use tx::{SignedTransaction, Transaction, TxBody};
-pub use validate::{Applied, validate_and_apply};
+pub use validate::{Applied, validate_and_apply, validate_and_apply_chain};

@@ -1,0 +1,220 @@
+//! Ledger validation: blocks of 100 and 1,000 record registrations (one signature each) on the
+//! native backend, on 1 and 2 threads, side by side with running the same blocks' signature
+//! checks alone; then the memory the state takes per registered record.
+//!
+//! Goals (issue 5): at least 25,000 transactions per second on these 2 cores; validation at
+//! most 10% above the signature checks alone. `LEDGER_RECORDS` sets the record count of the
+//! memory measurement (default 1,000,000).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicIsize, Ordering};
+
+use fhirbus::ledger::block::{Block, BlockHeader, GenesisMember, NetworkPolicy};
+use fhirbus::ledger::tx::{PublicKeyBytes, TX_VERSION, Transaction, TxBody};
+use fhirbus::ledger::validate::{SignatureChecksForBenchmarks, apply_unverified_for_benchmarks};
+use fhirbus::ledger::{Genesis, State, validate_and_apply};
+use fhirbus::pointer::DataKey;
+use fhirbus::pseudonym::Pseudonym;
+use fhirbus::record::{NewRecordEntry, RecordEntry, SignedRecordEntry};
+use fhirbus::signature::SigningKey;
+use fhirbus::wrap::EncryptionSecretKey;
+use fhirbus::{Digest, OrgId, ResourceType, Timestamp};
+use fhirbus_benches::{candidate, compare};
+
+struct Counting;
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+// SAFETY: delegates to the system allocator and only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        // SAFETY: same layout contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        // SAFETY: ptr came from alloc with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+const T0: u64 = 1_764_000_000_000;
+const CHAIN: &str = "bench-net";
+
+fn rng(seed: u64) -> impl FnMut(&mut [u8]) -> fhirbus::Result<()> {
+    let mut s = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    move |buf: &mut [u8]| {
+        for b in buf.iter_mut() {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            *b = s as u8;
+        }
+        Ok(())
+    }
+}
+
+struct Fixture {
+    state: State,
+    custodian: SigningKey,
+    validators: Vec<SigningKey>,
+    patients: Vec<Pseudonym>,
+}
+
+fn key(seed: u64) -> fhirbus::Result<SigningKey> {
+    let mut bytes = [7u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_be_bytes());
+    SigningKey::from_secret(&bytes)
+}
+
+fn fixture(patients: usize) -> fhirbus::Result<Fixture> {
+    let custodian = key(1)?;
+    let enc = EncryptionSecretKey::from_secret(&[3; 32])?;
+    let validators: Vec<SigningKey> = (0..4).map(|i| key(100 + i)).collect::<fhirbus::Result<_>>()?;
+    let genesis = Genesis {
+        chain: CHAIN.into(),
+        time: Timestamp(T0),
+        members: vec![GenesisMember {
+            org: OrgId::new("hospital-a")?,
+            name: "Hospital A".into(),
+            signing_key: PublicKeyBytes(custodian.verifying_key().to_sec1()),
+            encryption_key: PublicKeyBytes(enc.public_key().to_sec1()),
+        }],
+        council: vec![OrgId::new("hospital-a")?],
+        validators: validators.iter().map(|v| PublicKeyBytes(v.verifying_key().to_sec1())).collect(),
+        policy: NetworkPolicy::default(),
+    };
+    let mut state = State::genesis(&genesis)?;
+    let pseudonyms: Vec<Pseudonym> = (0..patients as u64).map(|i| Pseudonym(*Digest::sha256(&i.to_be_bytes()).as_bytes())).collect();
+    // Enrol the patients without timing (and without signature checks: setup only).
+    let txs = pseudonyms
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut nonce = [0u8; 16];
+            nonce[..8].copy_from_slice(&(i as u64).to_be_bytes());
+            Transaction {
+                v: TX_VERSION,
+                chain: CHAIN.into(),
+                time: Timestamp(T0 + 1),
+                nonce,
+                body: TxBody::EnrolPatient {
+                    by: OrgId::new("hospital-a")?,
+                    patient: *p,
+                    signing_key: PublicKeyBytes(custodian.verifying_key().to_sec1()),
+                    encryption_key: PublicKeyBytes(enc.public_key().to_sec1()),
+                },
+            }
+            .sign(&[&custodian])
+        })
+        .collect::<fhirbus::Result<Vec<_>>>()?;
+    let block = unsigned(&mut state, txs, T0 + 2, &validators)?;
+    state = apply_unverified_for_benchmarks(&state, &block)?;
+    Ok(Fixture { state, custodian, validators, patients: pseudonyms })
+}
+
+fn unsigned(state: &mut State, txs: Vec<fhirbus::ledger::SignedTransaction>, time: u64, validators: &[SigningKey]) -> fhirbus::Result<Block> {
+    let header = BlockHeader {
+        v: 1,
+        chain: CHAIN.into(),
+        height: state.height() + 1,
+        time: Timestamp(time),
+        prev: state.last_hash(),
+        tx_root: Block::tx_root(&txs)?,
+        state_root: Digest([0; 32]),
+        proposer: validators.first().map(|v| v.key_id()).unwrap_or(fhirbus::KeyId([0; 32])),
+    };
+    Ok(Block { header, txs, qc: Vec::new() })
+}
+
+fn entries(f: &Fixture, n: usize, offset: u64) -> fhirbus::Result<Vec<SignedRecordEntry>> {
+    let dk = DataKey::from_bytes(&[9; 32])?;
+    let mut r = rng(offset + 1);
+    (0..n)
+        .map(|i| {
+            let patient = f.patients[i % f.patients.len()];
+            let new = NewRecordEntry {
+                custodian: OrgId::new("hospital-a")?,
+                patient,
+                resource_type: ResourceType::new("Observation")?,
+                digest: Digest::sha256(&(offset + i as u64).to_be_bytes()),
+                epoch: 1,
+                time: Timestamp(T0 + 10),
+                pointer: "https://fhir.hospital-a.example/fhir/Observation/5f3c2a9e-0b7d-4c61-9a0e-2d8f4b1c7e55/_history/1",
+            };
+            RecordEntry::seal(new, &dk, &mut r)?.sign(&f.custodian)
+        })
+        .collect()
+}
+
+/// A full, valid block of `n` registrations (signed quorum, right state root).
+fn record_block(f: &mut Fixture, n: usize) -> fhirbus::Result<Block> {
+    let txs = entries(f, n, 0)?.into_iter().map(|e| Transaction::register_record(CHAIN, e)).collect();
+    let mut block = unsigned(&mut f.state, txs, T0 + 20, &f.validators)?;
+    let mut after = apply_unverified_for_benchmarks(&f.state, &block)?;
+    block.header.state_root = after.state_root();
+    block.qc = f.validators.iter().map(|v| block.header.sign(v)).collect::<fhirbus::Result<_>>()?;
+    validate_and_apply(&f.state, &block)?;
+    Ok(block)
+}
+
+fn main() -> fhirbus::Result<()> {
+    let mut f = fixture(1000)?;
+    for n in [100usize, 1000] {
+        let block = record_block(&mut f, n)?;
+        let checks = SignatureChecksForBenchmarks::gather(&f.state, &block)?;
+        for threads in [1usize, 2] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|_| fhirbus::ErrorCode::Internal)?;
+            let state = &f.state;
+            let report = pool.install(|| {
+                compare(
+                    &format!("validate and apply a block of {n} record registrations, {threads} thread(s)"),
+                    None,
+                    vec![
+                        candidate("signature checks alone (same checks)", || checks.run()),
+                        candidate("validate_and_apply (whole block)", || validate_and_apply(state, &block).map(|a| a.events.len())),
+                    ],
+                )
+            });
+            if let (Some(ns), Some(ratio)) = (report.median("validate_and_apply (whole block)"), report.ratio("validate_and_apply (whole block)")) {
+                let tps = n as f64 / (ns / 1e9);
+                println!("  {tps:.0} transactions/s; validation costs x{ratio:.3} of the signature checks alone ({} checks)", checks.len());
+                if threads == 2 {
+                    println!("  bar: 25,000 tx/s on 2 cores: {}", if tps >= 25_000.0 { "MET" } else { "MISSED" });
+                    println!("  bar: at most 10% above signature checks: {}", if ratio <= 1.10 { "MET" } else { "MISSED" });
+                }
+            }
+        }
+    }
+
+    // Memory per record.
+    let records: usize = std::env::var("LEDGER_RECORDS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let mut g = fixture(10_000)?;
+    let before = LIVE.load(Ordering::Relaxed);
+    let mut state = g.state.clone();
+    let chunk = 10_000usize;
+    let mut done = 0usize;
+    let mut time = T0 + 20;
+    while done < records {
+        let n = chunk.min(records - done);
+        // Signatures are not checked here, so reuse one valid-looking signature per entry.
+        let txs = entries(&g, n, done as u64)?.into_iter().map(|e| Transaction::register_record(CHAIN, e)).collect();
+        let block = unsigned(&mut state, txs, time, &g.validators)?;
+        state = apply_unverified_for_benchmarks(&state, &block)?;
+        state.state_root();
+        done += n;
+        time += 1;
+    }
+    g.state = state;
+    let used = LIVE.load(Ordering::Relaxed) - before;
+    println!(
+        "\nstate memory: {records} records, {} state items, {:.1} MiB, {:.0} bytes per record (heap, counted by the allocator)",
+        g.state.item_count(),
+        used as f64 / (1 << 20) as f64,
+        used as f64 / records as f64
+    );
+    Ok(())
+}
