@@ -78,6 +78,16 @@ pub enum ErrorCode {
     ConsentUnsupportedElement = 400,
     /// A FHIR Consent that breaks the rules of FHIR or of the consent model.
     ConsentInvalid = 401,
+    /// A consent that is already revoked cannot be revoked again.
+    ConsentAlreadyRevoked = 402,
+
+    // 5xx: the ledger and the access flow.
+    /// The consent engine (or the custodian's check of a request) refused access.
+    AccessDenied = 500,
+    /// A transaction or request that the ledger does not hold (not committed, or expired).
+    NotOnLedger = 501,
+    /// No data key was shared with this party for the entry's epoch.
+    NoDataKeyShare = 502,
 
     // 9xx: the binding layers (they share this table so every language sees one set of codes).
     /// A required pointer argument was NULL.
@@ -123,6 +133,10 @@ impl ErrorCode {
         Self::NoPrimaryKey,
         Self::ConsentUnsupportedElement,
         Self::ConsentInvalid,
+        Self::ConsentAlreadyRevoked,
+        Self::AccessDenied,
+        Self::NotOnLedger,
+        Self::NoDataKeyShare,
         Self::NullArgument,
         Self::InvalidHandle,
         Self::BufferTooSmall,
@@ -172,6 +186,10 @@ impl ErrorCode {
             Self::NoPrimaryKey => "NO_PRIMARY_KEY",
             Self::ConsentUnsupportedElement => "CONSENT_UNSUPPORTED_ELEMENT",
             Self::ConsentInvalid => "CONSENT_INVALID",
+            Self::ConsentAlreadyRevoked => "CONSENT_ALREADY_REVOKED",
+            Self::AccessDenied => "ACCESS_DENIED",
+            Self::NotOnLedger => "NOT_ON_LEDGER",
+            Self::NoDataKeyShare => "NO_DATA_KEY_SHARE",
             Self::NullArgument => "NULL_ARGUMENT",
             Self::InvalidHandle => "INVALID_HANDLE",
             Self::BufferTooSmall => "BUFFER_TOO_SMALL",
