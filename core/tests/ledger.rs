@@ -464,3 +464,25 @@ mod batches {
         }
     }
 }
+
+/// Writes seed inputs for the fuzz targets when FHIRBUS_WRITE_FUZZ_SEEDS names the fuzz
+/// directory (`FHIRBUS_WRITE_FUZZ_SEEDS=$PWD/fuzz cargo test -p fhirbus --test ledger seeds`).
+#[test]
+fn seeds_for_the_fuzz_targets() {
+    let Ok(dir) = std::env::var("FHIRBUS_WRITE_FUZZ_SEEDS") else { return };
+    let dir = std::path::Path::new(&dir).join("seeds");
+    let mut w = World::new();
+    let tx = enrol_tx(&mut w, 1, T0 + 10);
+    let block = next_block(&mut w, vec![tx.clone()], T0 + 20);
+    let dk = DataKey::from_bytes(&[4; 32]).unwrap();
+    let entry = w.record(patient(1), T0 + 25, &dk);
+    for (sub, name, bytes) in [
+        ("tx_decode", "enrol.json", tx.encode().unwrap()),
+        ("tx_decode", "register.json", Transaction::register_record("test-net", entry.clone()).encode().unwrap()),
+        ("block_validate", "block.json", block.encode().unwrap()),
+        ("record_decode", "entry.json", entry.encode().unwrap()),
+    ] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        std::fs::write(dir.join(sub).join(name), bytes).unwrap();
+    }
+}

@@ -97,6 +97,13 @@ impl EmbeddedNetwork {
         Ok((block, events))
     }
 
+    /// Apply a run of blocks (read back from the log), checking their signatures together.
+    pub fn apply_blocks(&mut self, blocks: &[Block]) -> Result<Vec<super::audit::AuditEvent>> {
+        let Applied { state, events } = super::validate::validate_and_apply_chain(&self.state, blocks)?;
+        self.state = state;
+        Ok(events)
+    }
+
     /// Apply a block made elsewhere (or read back from the log).
     pub fn apply_block(&mut self, block: &Block) -> Result<Vec<super::audit::AuditEvent>> {
         let Applied { state, events } = validate_and_apply(&self.state, block)?;
