@@ -134,7 +134,16 @@ macro_rules! serde_via_str {
 
 serde_via_str!(OrgId, |v: &OrgId| v.0.clone(), OrgId::new);
 serde_via_str!(ResourceType, |v: &ResourceType| v.0.clone(), ResourceType::new);
-serde_via_str!(KeyId, KeyId::to_hex, KeyId::from_hex);
+serde_via_str!(KeyId, KeyId::to_hex, key_id_from_wire);
+
+/// Lower case only on the wire (as for digests), so that a signed object has one encoding and
+/// a third party cannot re-case a key id without breaking it.
+fn key_id_from_wire(text: &str) -> Result<KeyId> {
+    if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Err(Error::new(ErrorCode::InvalidEncoding, "key id: lower-case hex"));
+    }
+    KeyId::from_hex(text)
+}
 
 #[cfg(test)]
 mod tests {

@@ -67,10 +67,35 @@ pub fn jcs_with_limits(input: &[u8], limits: Limits) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// RFC 8785 canonical bytes of a value the library serializes itself.
+/// RFC 8785 canonical bytes of a value the library serializes itself. Integers of 2^53 and
+/// above are refused: RFC 8785 writes numbers as IEEE 754 doubles, where 2^53 and 2^53 + 1
+/// are one number, so two different values would share their signed bytes.
 pub(crate) fn jcs_of<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
     let json = serde_json::to_vec(value).map_err(|_| Error::new(ErrorCode::Internal, "serialization"))?;
-    jcs(&json)
+    let tree = parse(&json, Limits::default())?;
+    check_exact_integers(&tree)?;
+    let mut out = Vec::with_capacity(json.len());
+    write::write(&tree, Numbers::Ecmascript, &[], &mut out)?;
+    Ok(out)
+}
+
+/// The largest integer that every IEEE 754 double reader gets back exactly (2^53 - 1).
+const MAX_EXACT_INTEGER: u64 = (1 << 53) - 1;
+
+fn check_exact_integers(value: &Value) -> Result<()> {
+    match value {
+        Value::Number(text) => {
+            let digits = text.strip_prefix('-').unwrap_or(text);
+            let integer = digits.bytes().all(|b| b.is_ascii_digit());
+            if integer && digits.parse::<u64>().map_or(true, |n| n > MAX_EXACT_INTEGER) {
+                return Err(Error::new(ErrorCode::InvalidNumber, "integer beyond 2^53 - 1 in a signed object"));
+            }
+            Ok(())
+        }
+        Value::Array(items) => items.iter().try_for_each(check_exact_integers),
+        Value::Object(members) => members.iter().try_for_each(|(_, v)| check_exact_integers(v)),
+        Value::Null | Value::Bool(_) | Value::String(_) => Ok(()),
+    }
 }
 
 /// FHIR canonical form of a resource.

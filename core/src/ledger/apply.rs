@@ -263,10 +263,10 @@ impl State {
                         event.actor = Some(org.clone());
                     }
                 }
-                if let Some(p) = self.patients.get_mut(patient) {
-                    if p.keys.revoke(key_id, tx.time).is_err() {
-                        p.delegates.revoke(key_id, tx.time)?;
-                    }
+                if let Some(p) = self.patients.get_mut(patient)
+                    && p.keys.revoke(key_id, tx.time).is_err()
+                {
+                    p.delegates.revoke(key_id, tx.time)?;
                 }
                 self.commit_patient(patient)?;
                 event.action = AuditAction::KeyRevoked;

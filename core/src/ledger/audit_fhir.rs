@@ -51,7 +51,8 @@ pub fn to_fhir(event: &AuditEvent, chain: &str) -> Value {
     if event.emergency {
         subtype.push(json!({"system": DCM, "code": "110127", "display": "Emergency Override Started"}));
     }
-    let mut resource = json!({
+    let mut fields = serde_json::Map::new();
+    let resource_base = json!({
         "resourceType": "AuditEvent",
         "id": event.tx.to_hex(),
         "type": {"system": DCM, "code": type_code, "display": type_display},
@@ -59,15 +60,13 @@ pub fn to_fhir(event: &AuditEvent, chain: &str) -> Value {
         "action": action,
         "recorded": instant(event.time),
         "outcome": if event.permitted == Some(false) { "4" } else { "0" },
-        "agent": [],
         "source": {"site": chain, "observer": {"display": format!("fhirbus ledger {chain}")}, "type": [{"system": AUDIT_TYPE, "code": "rest"}]},
-        "entity": [],
     });
     if event.permitted == Some(false) {
-        resource["outcomeDesc"] = json!("access denied: no consent or policy permits it");
+        fields.insert("outcomeDesc".into(), json!("access denied: no consent or policy permits it"));
     }
     if let Some(purpose) = &event.purpose {
-        resource["purposeOfEvent"] = json!([{"coding": [{"system": ACT_REASON, "code": purpose}]}]);
+        fields.insert("purposeOfEvent".into(), json!([{"coding": [{"system": ACT_REASON, "code": purpose}]}]));
     }
     let mut agents = Vec::new();
     if let Some(org) = &event.actor {
@@ -79,7 +78,7 @@ pub fn to_fhir(event: &AuditEvent, chain: &str) -> Value {
     if let Some(org) = &event.subject_org {
         agents.push(json!({"who": {"identifier": {"system": "urn:fhirbus:org", "value": org.as_str()}}, "requestor": false}));
     }
-    resource["agent"] = Value::Array(agents);
+    fields.insert("agent".into(), Value::Array(agents));
     let mut entities = Vec::new();
     if let Some(p) = &event.patient {
         entities.push(json!({
@@ -95,7 +94,11 @@ pub fn to_fhir(event: &AuditEvent, chain: &str) -> Value {
         }));
     }
     entities.push(json!({"what": {"identifier": {"system": "urn:fhirbus:block-height", "value": event.height.to_string()}}}));
-    resource["entity"] = Value::Array(entities);
+    fields.insert("entity".into(), Value::Array(entities));
+    let mut resource = resource_base;
+    if let Some(obj) = resource.as_object_mut() {
+        obj.extend(fields);
+    }
     resource
 }
 

@@ -39,8 +39,7 @@ pub struct LogContents {
 pub fn read(bytes: &[u8]) -> Result<LogContents> {
     let mut blocks = Vec::new();
     let mut pos = 0usize;
-    loop {
-        let Some(rest) = bytes.get(pos..) else { break };
+    while let Some(rest) = bytes.get(pos..) {
         let (Some(magic), Some(len)) = (rest.get(..4), rest.get(4..8)) else { break };
         if magic != MAGIC {
             break;

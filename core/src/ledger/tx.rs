@@ -282,13 +282,13 @@ impl SignedTransaction {
         if self.signatures.len() > MAX_TX_SIGNATURES {
             return Err(Error::new(ErrorCode::TooLarge, "too many signatures on a transaction"));
         }
-        if let TxBody::RegisterRecord { entry } = &self.tx.body {
-            if !self.signatures.is_empty() || self.tx.nonce != [0; 16] || self.tx.time != entry.entry.time {
-                return Err(Error::new(
-                    ErrorCode::InvalidValue,
-                    "a record registration's envelope is fixed by its entry: no signatures, zero nonce, the entry's time",
-                ));
-            }
+        if let TxBody::RegisterRecord { entry } = &self.tx.body
+            && (!self.signatures.is_empty() || self.tx.nonce != [0; 16] || self.tx.time != entry.entry.time)
+        {
+            return Err(Error::new(
+                ErrorCode::InvalidValue,
+                "a record registration's envelope is fixed by its entry: no signatures, zero nonce, the entry's time",
+            ));
         }
         match &self.tx.body {
             TxBody::RegisterRecord { entry } | TxBody::SupersedeRecord { entry, .. } => entry.entry.pointer.validate()?,
