@@ -1,4 +1,5 @@
 //! The ledger end to end on an embedded network, and the blocks it must refuse.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use fhirbus::Digest;
 use fhirbus::canonical::{FhirVariant, fhir_digest};
@@ -402,11 +403,24 @@ fn the_log_recovers_every_complete_block_after_a_crash_at_any_byte() {
         replica.apply_block(&block).unwrap();
     }
     assert_eq!(replica.state_mut().state_root(), w.net.state_mut().state_root());
-    // A flipped byte inside the last record ends the intact prefix before it.
+    // A flipped byte inside the last record: a torn tail, safe to cut.
+    let mut torn = log.clone();
+    let last = torn.len() - 40;
+    torn[last] ^= 1;
+    let read = fhirbus::ledger::log::read(&torn).unwrap();
+    assert_eq!((read.blocks.len(), read.tail), (2, fhirbus::ledger::log::Tail::Torn));
+    // A flipped byte inside an earlier record, with complete blocks behind it: corruption,
+    // which a host must not "recover" by cutting (that would lose the later blocks).
     let mut corrupt = log.clone();
-    let last = corrupt.len() - 40;
-    corrupt[last] ^= 1;
-    assert_eq!(fhirbus::ledger::log::read(&corrupt).unwrap().blocks.len(), 2);
+    corrupt[ends[0] - 40] ^= 1;
+    let read = fhirbus::ledger::log::read(&corrupt).unwrap();
+    assert_eq!((read.blocks.len(), read.tail), (0, fhirbus::ledger::log::Tail::Corrupt));
+    for cut in 1..log.len() {
+        let tail = fhirbus::ledger::log::read(&log[..cut]).unwrap().tail;
+        let at_boundary = ends.contains(&cut);
+        assert_eq!(tail == fhirbus::ledger::log::Tail::Clean, at_boundary, "cut at {cut}");
+        assert_ne!(tail, fhirbus::ledger::log::Tail::Corrupt, "a crash is never taken for corruption (cut at {cut})");
+    }
 }
 
 #[test]
@@ -484,5 +498,96 @@ fn seeds_for_the_fuzz_targets() {
     ] {
         std::fs::create_dir_all(dir.join(sub)).unwrap();
         std::fs::write(dir.join(sub).join(name), bytes).unwrap();
+    }
+}
+
+mod consent_on_the_ledger {
+    use super::*;
+    use fhirbus::consent::{Consent, ConsentId, Provision, Purpose};
+    use fhirbus::ledger::consents::ConsentDoc;
+
+    /// A world with patient 1 enrolled (key sk(9)) and one record of Hospital A's.
+    fn world_with_record() -> (World, Digest) {
+        let mut w = World::new();
+        let pkey = sk(9);
+        w.enrol(patient(1), &pkey, T0 + 10);
+        w.net.produce_block(Timestamp(T0 + 20)).unwrap();
+        let dk = DataKey::from_bytes(&[4; 32]).unwrap();
+        let entry = w.record(patient(1), T0 + 30, &dk);
+        let id = Digest::sha256(&entry.entry.canonical_bytes().unwrap());
+        w.net.submit(Transaction::register_record("test-net", entry), Timestamp(T0 + 30)).unwrap();
+        w.net.produce_block(Timestamp(T0 + 40)).unwrap();
+        (w, id)
+    }
+
+    fn grant_b(w: &mut World, signer: &SigningKey, time: u64) -> fhirbus::Result<Digest> {
+        let root = Provision::permit().orgs([w.b.id.clone()]).purposes([Purpose::from_code("TREAT").unwrap()]);
+        let consent = Consent::new(ConsentId::new("c-1").unwrap(), patient(1), root).unwrap();
+        let stx = w.tx(time, TxBody::GrantConsent { consent: ConsentDoc(consent) }).sign(&[signer]).unwrap();
+        w.net.submit(stx, Timestamp(time))
+    }
+
+    #[test]
+    fn a_consent_signed_by_someone_other_than_the_patient_is_refused() {
+        let (mut w, _) = world_with_record();
+        let hospital = sk_clone(&w.a.sign);
+        assert_eq!(grant_b(&mut w, &hospital, T0 + 50).unwrap_err().code(), ErrorCode::UnknownKey);
+        assert_eq!(grant_b(&mut w, &sk(33), T0 + 50).unwrap_err().code(), ErrorCode::UnknownKey);
+        grant_b(&mut w, &sk(9), T0 + 50).unwrap();
+    }
+
+    #[test]
+    fn grant_decide_revoke_and_break_the_glass() {
+        let (mut w, entry) = world_with_record();
+        let treat = Purpose::from_code("TREAT").unwrap();
+        let etreat = Purpose::from_code("ETREAT").unwrap();
+        let b = w.b.id.clone();
+        assert!(!w.net.state().decide_access(&b, &entry, treat, Timestamp(T0 + 45)).unwrap().is_permit(), "default deny");
+        grant_b(&mut w, &sk(9), T0 + 50).unwrap();
+        w.net.produce_block(Timestamp(T0 + 60)).unwrap();
+        assert_eq!(w.net.state().visible_records(&b, &patient(1), treat, Timestamp(T0 + 70)).len(), 1);
+
+        // B records a permitted request; a request recording the wrong decision is refused.
+        let b_key = sk_clone(&w.b.sign);
+        let (req, decision) = fhirbus::access::request_access(w.net.state(), &b, &b_key, &entry, treat, Timestamp(T0 + 70), [1; 16]).unwrap();
+        assert!(decision.is_permit());
+        let mut lying = req.clone();
+        if let TxBody::RequestAccess { permitted, .. } = &mut lying.tx.body {
+            *permitted = false;
+        }
+        let lying = lying.tx.sign(&[&b_key]).unwrap();
+        assert_eq!(w.net.submit(lying, Timestamp(T0 + 70)).unwrap_err().code(), ErrorCode::InvalidValue);
+        // Not yet on the ledger: the custodian releases nothing.
+        assert_eq!(fhirbus::access::custodian_release(w.net.state(), &w.a.id, &req, Timestamp(T0 + 75)).unwrap_err().code(), ErrorCode::NotOnLedger);
+        w.net.submit(req.clone(), Timestamp(T0 + 70)).unwrap();
+        w.net.produce_block(Timestamp(T0 + 80)).unwrap();
+        let release = fhirbus::access::custodian_release(w.net.state(), &w.a.id, &req, Timestamp(T0 + 85)).unwrap();
+        assert!(!release.emergency);
+        // Only the custodian of the entry releases it.
+        assert!(fhirbus::access::custodian_release(w.net.state(), &w.b.id, &req, Timestamp(T0 + 85)).is_err());
+
+        // The patient revokes; the same committed request no longer releases anything.
+        let stx = w.tx(T0 + 90, TxBody::RevokeConsent { patient: patient(1), consent_id: "c-1".into() }).sign(&[&sk(9)]).unwrap();
+        w.net.submit(stx, Timestamp(T0 + 90)).unwrap();
+        w.net.produce_block(Timestamp(T0 + 100)).unwrap();
+        assert_eq!(fhirbus::access::custodian_release(w.net.state(), &w.a.id, &req, Timestamp(T0 + 110)).unwrap_err().code(), ErrorCode::AccessDenied);
+        assert!(!w.net.state().decide_access(&b, &entry, treat, Timestamp(T0 + 110)).unwrap().is_permit());
+        // Decisions about earlier times still see the consent.
+        assert!(w.net.state().decide_access(&b, &entry, treat, Timestamp(T0 + 85)).unwrap().is_permit());
+
+        // Break the glass: permitted under the network's emergency policy, marked, audited.
+        let (req, decision) = fhirbus::access::request_access(w.net.state(), &b, &b_key, &entry, etreat, Timestamp(T0 + 120), [2; 16]).unwrap();
+        assert!(decision.is_permit());
+        assert!(decision.obligations.audit && decision.obligations.notify_patient);
+        w.net.submit(req.clone(), Timestamp(T0 + 120)).unwrap();
+        w.net.produce_block(Timestamp(T0 + 130)).unwrap();
+        assert!(fhirbus::access::custodian_release(w.net.state(), &w.a.id, &req, Timestamp(T0 + 135)).unwrap().emergency);
+        let trail = w.net.state().audit_trail(&patient(1));
+        let emergency = trail.iter().find(|e| e.emergency).unwrap();
+        assert_eq!(emergency.permitted, Some(true));
+        let fhir = fhirbus::ledger::audit_fhir::to_fhir(emergency, "test-net");
+        let text = fhir.to_string();
+        assert!(text.contains("110127") && text.contains("ETREAT"), "{text}");
+        assert!(!text.contains("123-45"), "no identifier in the audit export");
     }
 }

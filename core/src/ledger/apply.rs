@@ -347,6 +347,44 @@ impl State {
                 event.actor = Some(custodian.clone());
                 event.patient = Some(*patient);
             }
+            TxBody::GrantConsent { consent } => {
+                let consent = &consent.0;
+                self.signed_by_patient(consent.patient(), true, stx, &msg, cx, checks)?;
+                self.consents.grant(consent.clone())?;
+                self.commit_consent(consent.patient(), consent.id())?;
+                event.action = AuditAction::ConsentGranted;
+                event.patient = Some(*consent.patient());
+            }
+            TxBody::RevokeConsent { patient, consent_id } => {
+                self.signed_by_patient(patient, true, stx, &msg, cx, checks)?;
+                let id = crate::consent::ConsentId::new(consent_id)?;
+                self.consents.revoke(patient, &id, tx.time)?;
+                self.commit_consent(patient, &id)?;
+                event.action = AuditAction::ConsentRevoked;
+                event.patient = Some(*patient);
+            }
+            TxBody::RequestAccess { requester, patient, entry, purpose, permitted, consent } => {
+                self.signed_by_member(requester, stx, &msg, cx, checks)?;
+                let purpose_code = crate::consent::Purpose::from_code(purpose)
+                    .ok_or_else(|| Error::new(ErrorCode::InvalidValue, "purpose is not a known ActReason code"))?;
+                let decision = self.decide_access(requester, entry, purpose_code, tx.time)?;
+                let decided_by = decision.consent_id().map(|c| c.as_str().to_owned());
+                if decision.is_permit() != *permitted || decided_by != *consent {
+                    return refuse(ErrorCode::InvalidValue, "the recorded decision differs from the consent engine's");
+                }
+                let custodian = self.records.get(entry).map(|r| r.entry.entry.custodian.clone());
+                event.action = AuditAction::AccessDecided;
+                event.actor = Some(requester.clone());
+                event.patient = Some(*patient);
+                event.subject_org = custodian;
+                event.entry = Some(*entry);
+                event.purpose = Some(purpose_code.code().to_owned());
+                event.permitted = Some(*permitted);
+                event.emergency = purpose_code.is_emergency();
+                if self.records.get(entry).is_some_and(|r| r.entry.entry.patient != *patient) {
+                    return refuse(ErrorCode::InvalidValue, "the entry is another patient's");
+                }
+            }
         }
         self.record_event(event.clone())?;
         Ok(event)

@@ -4,8 +4,9 @@
 //!
 //! A record is `"FBL1" || length (u32, big-endian) || block bytes || SHA-256(block bytes)`.
 //! Reading stops at the first record that is incomplete or whose checksum fails, and reports
-//! the offset where the intact prefix ends, so the host can truncate the torn tail and append
-//! again.
+//! the offset where the intact prefix ends and what follows it: nothing, a torn tail (the last
+//! record cut short by a crash; the host truncates it and appends again), or damage with more
+//! data behind it (the host must not truncate: that would lose complete blocks).
 
 use super::block::{Block, MAX_BLOCK_LEN};
 use crate::digest::Digest;
@@ -25,13 +26,26 @@ pub fn frame(block: &Block) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// What follows the intact prefix of a log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tail {
+    /// Nothing: the log ends with a complete record.
+    Clean,
+    /// The last record is cut short or its bytes were not all written: safe to truncate.
+    Torn,
+    /// A damaged record with more data after it: not a crash, do not truncate.
+    Corrupt,
+}
+
 /// What a log holds.
 #[derive(Debug)]
 pub struct LogContents {
     /// Every complete block, in order.
     pub blocks: Vec<Block>,
-    /// The length of the intact prefix; bytes after it are a torn or corrupt tail.
+    /// The length of the intact prefix.
     pub valid_len: usize,
+    /// What follows it.
+    pub tail: Tail,
 }
 
 /// Read a log: every complete, intact block, and where the intact prefix ends. A record that
@@ -39,22 +53,33 @@ pub struct LogContents {
 pub fn read(bytes: &[u8]) -> Result<LogContents> {
     let mut blocks = Vec::new();
     let mut pos = 0usize;
+    let mut tail = Tail::Clean;
     while let Some(rest) = bytes.get(pos..) {
-        let (Some(magic), Some(len)) = (rest.get(..4), rest.get(4..8)) else { break };
-        if magic != MAGIC {
+        if rest.is_empty() {
             break;
         }
-        let Ok(len) = <[u8; 4]>::try_from(len) else { break };
-        let len = u32::from_be_bytes(len) as usize;
-        if len > MAX_BLOCK_LEN {
+        // A record that starts here: torn if the file ends inside it, corrupt if it is damaged
+        // and more data follows it.
+        let magic_ok = rest.iter().zip(MAGIC).all(|(a, b)| a == b);
+        let Some(len) = rest.get(4..8).and_then(|l| <[u8; 4]>::try_from(l).ok()).map(|l| u32::from_be_bytes(l) as usize) else {
+            tail = if magic_ok { Tail::Torn } else { Tail::Corrupt };
+            break;
+        };
+        if !magic_ok || len > MAX_BLOCK_LEN {
+            tail = Tail::Corrupt;
             break;
         }
-        let (Some(body), Some(sum)) = (rest.get(8..8 + len), rest.get(8 + len..8 + len + 32)) else { break };
+        let end = 8 + len + 32;
+        let (Some(body), Some(sum)) = (rest.get(8..8 + len), rest.get(8 + len..end)) else {
+            tail = Tail::Torn;
+            break;
+        };
         if Digest::sha256(body).as_bytes().as_slice() != sum {
+            tail = if rest.len() == end { Tail::Torn } else { Tail::Corrupt };
             break;
         }
         blocks.push(Block::decode(body)?);
-        pos += 8 + len + 32;
+        pos += end;
     }
-    Ok(LogContents { blocks, valid_len: pos })
+    Ok(LogContents { blocks, valid_len: pos, tail })
 }

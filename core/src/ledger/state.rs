@@ -177,6 +177,10 @@ pub mod item {
         k.extend_from_slice(&epoch.to_be_bytes());
         leaf_key("share", &k)
     }
+    /// The key of a consent item.
+    pub fn consent(p: &Pseudonym, id: &str) -> Digest {
+        leaf_key("consent", &[p.as_bytes().as_slice(), id.as_bytes()].concat())
+    }
     /// The key of a replay guard.
     pub fn seen(tx: &Digest) -> Digest {
         leaf_key("seen", tx.as_bytes())
@@ -328,6 +332,15 @@ impl State {
         Ok(())
     }
 
+    pub(crate) fn commit_consent(&mut self, p: &Pseudonym, id: &crate::consent::ConsentId) -> Result<()> {
+        let value = match self.consents.get(p, id) {
+            Some(c) => Some(Digest::sha256(&c.encode()?)),
+            None => None,
+        };
+        self.commitment.set(item::consent(p, id.as_str()), value);
+        Ok(())
+    }
+
     pub(crate) fn commit_record(&mut self, id: &Digest) -> Result<()> {
         let value = self.record_view(id).map(|v| value_hash(&v)).transpose()?;
         self.commitment.set(item::record(id), value);
@@ -424,6 +437,52 @@ impl State {
     /// An organisation's own actions, in order.
     pub fn org_actions(&self, org: &OrgId) -> Vec<AuditEvent> {
         self.audit_by_org.get(org).map(|v| v.iter().cloned().collect()).unwrap_or_default()
+    }
+
+    /// Every consent of a patient (revoked ones included), in grant order.
+    pub fn consents(&self, p: &Pseudonym) -> &[crate::consent::Consent] {
+        self.consents.of_patient(p)
+    }
+
+    /// The consent engine's decision on `requester` accessing record `entry` for `purpose`
+    /// at `now`, from the patient's consents and the network's emergency policy.
+    pub fn decide_access(
+        &self,
+        requester: &OrgId,
+        entry: &Digest,
+        purpose: crate::consent::Purpose,
+        now: Timestamp,
+    ) -> Result<crate::consent::Decision> {
+        let record = self.records.get(entry).ok_or_else(|| Error::new(ErrorCode::InvalidValue, "no such record entry"))?;
+        if !self.members.get(requester).is_some_and(Member::is_active) {
+            return Err(Error::new(ErrorCode::InvalidValue, "requester is not an active member"));
+        }
+        let e = &record.entry.entry;
+        let request = crate::consent::AccessRequest {
+            requester: requester.clone(),
+            patient: e.patient,
+            purpose,
+            resource_type: e.resource_type.clone(),
+            data_date: e.time,
+        };
+        let policy = crate::consent::EmergencyPolicy { allow_emergency_access: self.policy.allow_emergency_access };
+        Ok(crate::consent::decide(self.consents.of_patient(&e.patient), &request, &policy, now))
+    }
+
+    /// The current (not superseded) record entries of a patient that `requester` may open for
+    /// `purpose` at `now`, each with the decision that permits it.
+    pub fn visible_records(
+        &self,
+        requester: &OrgId,
+        patient: &Pseudonym,
+        purpose: crate::consent::Purpose,
+        now: Timestamp,
+    ) -> Vec<(&RecordState, crate::consent::Decision)> {
+        self.records_of_patient(patient)
+            .into_iter()
+            .filter(|r| r.superseded_by.is_none())
+            .filter_map(|r| self.decide_access(requester, &r.id, purpose, now).ok().filter(|d| d.is_permit()).map(|d| (r, d)))
+            .collect()
     }
 
     /// The number of items under the state commitment.

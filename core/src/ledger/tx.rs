@@ -169,6 +169,35 @@ pub enum TxBody {
         /// The wrapped key.
         wrapped: WrappedKey,
     },
+    /// A patient (or a delegate) grants a consent.
+    GrantConsent {
+        /// The consent, in its canonical form.
+        consent: super::consents::ConsentDoc,
+    },
+    /// A patient (or a delegate) revokes a consent from the transaction's time on.
+    RevokeConsent {
+        /// The patient.
+        patient: Pseudonym,
+        /// The consent's id.
+        consent_id: String,
+    },
+    /// A member asks to access a record entry, and records the decision the consent engine
+    /// gives for it in the state it applies to (validators recompute it and refuse a
+    /// transaction whose recorded decision differs). This is the audit trail of access.
+    RequestAccess {
+        /// The requesting member (the signer).
+        requester: OrgId,
+        /// The patient.
+        patient: Pseudonym,
+        /// The record entry requested.
+        entry: Digest,
+        /// The purpose of use (a v3 ActReason code; ETREAT or BTG for break-the-glass).
+        purpose: String,
+        /// The decision: permitted or not.
+        permitted: bool,
+        /// The consent that decided, if one did.
+        consent: Option<String>,
+    },
     /// A custodian moves a patient's data key to a new epoch, as after a consent revocation
     /// (signed by the custodian). New entries use the new epoch; old shares stay old.
     RotateDataKeyEpoch {
@@ -199,6 +228,9 @@ impl TxBody {
             Self::SupersedeRecord { .. } => "supersede_record",
             Self::ShareDataKey { .. } => "share_data_key",
             Self::RotateDataKeyEpoch { .. } => "rotate_data_key_epoch",
+            Self::GrantConsent { .. } => "grant_consent",
+            Self::RevokeConsent { .. } => "revoke_consent",
+            Self::RequestAccess { .. } => "request_access",
         }
     }
 }
