@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# End to end: the demo against the real FHIR servers (its refusals included: no consent yet,
+# after revocation, a tampered resource, a forged request signature), then the CLI's commands
+# one by one on the same servers, and its errors for bad input.
+set -euo pipefail
+export PATH="$HOME/.cargo/bin:$PATH"
+bash .ci/tools.sh fhir
+cargo build -q -p fhirbus-cli
+bin=./target/debug/fhirbus
+work=$(mktemp -d)
+started=0
+cleanup() { [ $started -eq 1 ] && bash scripts/fhir-servers.sh stop || true; rm -rf "$work"; }
+trap cleanup EXIT
+if ! bash scripts/fhir-servers.sh status >/dev/null 2>&1; then bash scripts/fhir-servers.sh start; started=1; fi
+bash scripts/fhir-servers.sh wait
+{ read -r url_a; read -r url_b; } < <(bash scripts/fhir-servers.sh urls)
+
+pass=0; fail=0
+# Each command's output is kept in $work/last for the checks that read it.
+check() { # check NAME COMMAND...: the command must succeed
+  if "${@:2}" >"$work/out" 2>&1; then cp "$work/out" "$work/last"; pass=$((pass+1)); echo "ok: $1"; else fail=$((fail+1)); echo "FAILED: $1"; cat "$work/out"; fi
+}
+refuse() { # refuse NAME EXPECTED-TEXT COMMAND...: the command must fail and say EXPECTED-TEXT
+  if "${@:3}" >"$work/out" 2>&1; then cp "$work/out" "$work/last"; fail=$((fail+1)); echo "FAILED (accepted): $1"; cat "$work/out"
+  elif grep -q -- "$2" "$work/out"; then pass=$((pass+1)); echo "ok: $1"
+  else fail=$((fail+1)); echo "FAILED (wrong error): $1"; cat "$work/out"; fi
+}
+
+# 1. The demo, narrated and as JSON.
+check "demo runs to success against the HAPI FHIR servers" "$bin" --dir "$work/demo" demo --fhir-a "$url_a" --fhir-b "$url_b"
+check "demo --json runs to success" "$bin" --dir "$work/demo-json" --json demo --fhir-a "$url_a" --fhir-b "$url_b"
+check "demo --json output is one JSON value per line" python3 -c "import json,sys; [json.loads(l) for l in open('$work/last') if l.strip()]"
+refuse "demo refuses a non-empty directory" "not empty" "$bin" --dir "$work/demo" demo --fhir-a "$url_a" --fhir-b "$url_b"
+refuse "demo says where the FHIR servers are missing" "no FHIR server" "$bin" --dir "$work/nofhir" demo --fhir-a http://127.0.0.1:9/fhir --fhir-b "$url_b"
+
+# 2. The commands one by one.
+net="$work/net"
+check "create a network" "$bin" --dir "$net" create
+check "key directory is private" test "$(stat -c %a "$net/keys")" = 700
+refuse "create twice" "already holds a network" "$bin" --dir "$net" create
+"$bin" --dir "$net" --json enrol --by hospital-a --national-id 987-65-4321 > "$work/enrol.json"
+patient=$(python3 -c "import json; print(json.load(open('$work/enrol.json'))['patient'])")
+check "enrol gave a pseudonym, not the identifier" python3 -c "import sys; t=open('$work/enrol.json').read(); sys.exit('987' in t)"
+curl -sf -X PUT -H 'Content-Type: application/fhir+json' --data '{"resourceType":"Observation","id":"e2e-1","status":"final","code":{"text":"weight"},"valueQuantity":{"value":70.0,"unit":"kg"}}' "$url_a/Observation/e2e-1" > /dev/null
+check "register a versioned read" "$bin" --dir "$net" register --custodian hospital-a --patient "$patient" --url "$url_a/Observation/e2e-1/_history/1"
+refuse "register needs a versioned read URL" "versioned read" "$bin" --dir "$net" register --custodian hospital-a --patient "$patient" --url "$url_a/Observation/e2e-1"
+refuse "access without consent is denied" "denied" "$bin" --dir "$net" access --requester hospital-b --patient "$patient"
+check "grant" "$bin" --dir "$net" grant --patient "$patient" --to hospital-b --id c1
+check "access with consent" "$bin" --dir "$net" access --requester hospital-b --patient "$patient"
+check "revoke" "$bin" --dir "$net" revoke --patient "$patient" --id c1
+refuse "access after revocation is denied" "denied" "$bin" --dir "$net" access --requester hospital-b --patient "$patient"
+check "break the glass" "$bin" --dir "$net" access --requester hospital-b --patient "$patient" --purpose ETREAT
+check "audit trail as a table" "$bin" --dir "$net" audit --patient "$patient"
+check "audit trail as FHIR AuditEvents" "$bin" --dir "$net" audit --patient "$patient" --fhir
+check "the emergency access is marked 110127" grep -q 110127 "$work/last"
+check "export for the patient as a FHIR Bundle" "$bin" --dir "$net" export --patient "$patient"
+check "the export is a Bundle with the consent" python3 -c "import json; b=json.load(open('$work/last')); assert b['resourceType']=='Bundle' and any(e['resource']['resourceType']=='Consent' for e in b['entry'])"
+check "verify the whole chain" "$bin" --dir "$net" verify
+
+# 3. Bad input: clear errors, never a crash.
+refuse "unknown patient" "pseudonym" "$bin" --dir "$net" audit --patient nobody
+refuse "unknown purpose" "unknown purpose" "$bin" --dir "$net" access --requester hospital-b --patient "$patient" --purpose NOPE
+refuse "missing network" "genesis.json" "$bin" --dir "$work/none" verify
+refuse "unknown member" "not a member" "$bin" --dir "$net" grant --patient "$patient" --to hospital-z --id c2
+chmod 644 "$net/keys/orgs/hospital-a/signing.key"
+refuse "a key file readable by others" "readable by others" "$bin" --dir "$net" enrol --by hospital-a --national-id 1
+chmod 600 "$net/keys/orgs/hospital-a/signing.key"
+# A torn write at the end of the log is cut on open, and nothing complete is lost.
+printf 'FBL1\0\0\1\0partial' >> "$net/ledger/blocks.log"
+check "a torn log tail is recovered" "$bin" --dir "$net" verify
+check "recovery said so" grep -q "torn tail" "$work/last"
+# A flipped byte inside a complete block is caught.
+python3 - "$net/ledger/blocks.log" <<'PY'
+import sys
+p = sys.argv[1]; b = bytearray(open(p, 'rb').read()); b[200] ^= 1; open(p, 'wb').write(b)
+PY
+refuse "a damaged log with blocks after the damage is refused, not cut" "damaged at byte" "$bin" --dir "$net" verify
+check "and left as it was" test "$(stat -c %s "$net/ledger/blocks.log")" -gt 1000
+
+echo "e2e: $pass passed, $fail failed"
+[ $fail -eq 0 ]
