@@ -12,6 +12,7 @@ pub mod canonical;
 pub mod consent;
 pub mod digest;
 pub mod error;
+pub mod host;
 pub mod ids;
 pub mod keys;
 pub mod ledger;

@@ -171,6 +171,17 @@ fn the_whole_flow_applies_and_is_queryable_and_provable() {
     proof.verify(&root, Some(&fhirbus::ledger::state::value_hash(&view).unwrap())).unwrap();
     let absent = w.net.state_mut().prove(&item::record(&Digest::sha256(b"none")));
     absent.verify(&root, None).unwrap();
+
+    // The same through the document interface the binding layers use.
+    let doc: serde_json::Value = serde_json::from_slice(&fhirbus::host::prove_json(w.net.state_mut(), "record", &id.to_hex()).unwrap()).unwrap();
+    let proof = serde_json::to_vec(&doc["proof"]).unwrap();
+    let value = Digest::from_hex(doc["value"].as_str().unwrap()).unwrap();
+    assert_eq!(doc["root"].as_str().unwrap(), root.to_hex());
+    fhirbus::host::verify_proof(&root, &proof, Some(&value)).unwrap();
+    assert!(fhirbus::host::verify_proof(&root, &proof, None).is_err());
+    assert!(fhirbus::host::verify_proof(&Digest::sha256(b"other root"), &proof, Some(&value)).is_err());
+    let records: serde_json::Value = serde_json::from_slice(&fhirbus::host::records_json(w.net.state(), &patient(1)).unwrap()).unwrap();
+    assert_eq!(records[0]["id"].as_str().unwrap(), id.to_hex());
 }
 
 fn block_root(net: &mut EmbeddedNetwork) -> Digest {

@@ -1,0 +1,233 @@
+//! The document interface the binding layers (C, WASM, uniffi) share: every query and
+//! decision of the consent engine, the ledger and the access flow as RFC 8785 JSON bytes, and
+//! every input that is an enumeration as its text code. A layer calls one function here and
+//! passes bytes through; it never shapes a view or interprets a code itself, so the layers
+//! cannot drift apart. Rust hosts use the typed API instead.
+//!
+//! View shapes (all keys camelCase; digests and key ids lower-case hex; pseudonyms base64url;
+//! times milliseconds since the Unix epoch):
+//!
+//! * decision: `{"permit":bool,"basis":"consent"|"emergencyPolicy"|"networkDefault",
+//!   "consent":id?,"path":[u16...]?,"obligations":{"audit":bool,"notifyPatient":bool},
+//!   "explanation":text}`
+//! * record: `{"id":hex,"entry":<signed record entry>,"supersededBy":hex?}`
+//! * release: `{"entry":hex,"requester":org,"emergency":bool,"obligations":{...}}`
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::canonical;
+use crate::consent::{AccessRequest, Basis, Consent, Decision, EmergencyPolicy, Purpose};
+use crate::digest::Digest;
+use crate::error::{Error, ErrorCode, Result};
+use crate::ids::{OrgId, ResourceType};
+use crate::ledger::State;
+use crate::ledger::commitment::StateProof;
+use crate::ledger::state::{item, value_hash};
+use crate::pseudonym::Pseudonym;
+use crate::time::Timestamp;
+
+/// RFC 8785 bytes of any serializable view.
+pub fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+    canonical::jcs_of(value)
+}
+
+/// A purpose of use from its v3 ActReason code.
+pub fn purpose(code: &str) -> Result<Purpose> {
+    Purpose::from_code(code).ok_or_else(|| Error::new(ErrorCode::InvalidValue, "purpose of use: not a known v3 ActReason code"))
+}
+
+/// A decision as JSON (shape in the module docs).
+pub fn decision_json(d: &Decision) -> Result<Vec<u8>> {
+    let (basis, consent, path) = match &d.basis {
+        Basis::Consent { id, path } => ("consent", Some(id.as_str().to_owned()), Some(path.indices().to_vec())),
+        Basis::EmergencyPolicy => ("emergencyPolicy", None, None),
+        Basis::NetworkDefault => ("networkDefault", None, None),
+    };
+    let mut v = json!({
+        "permit": d.is_permit(),
+        "basis": basis,
+        "obligations": {"audit": d.obligations.audit, "notifyPatient": d.obligations.notify_patient},
+        "explanation": d.explanation,
+    });
+    if let Some(obj) = v.as_object_mut() {
+        if let Some(c) = consent {
+            obj.insert("consent".into(), json!(c));
+        }
+        if let Some(p) = path {
+            obj.insert("path".into(), json!(p));
+        }
+    }
+    to_json(&v)
+}
+
+/// The consent engine on a list of consents (each in its canonical encoding), for hosts that
+/// keep consents themselves (a portal previewing a patient's choices).
+#[allow(clippy::too_many_arguments)]
+pub fn decide(
+    consents: &[Consent],
+    requester: &str,
+    patient: &Pseudonym,
+    purpose_code: &str,
+    resource_type: &str,
+    data_date: Timestamp,
+    allow_emergency_access: bool,
+    now: Timestamp,
+) -> Result<Decision> {
+    let request = AccessRequest {
+        requester: OrgId::new(requester)?,
+        patient: *patient,
+        purpose: purpose(purpose_code)?,
+        resource_type: ResourceType::new(resource_type)?,
+        data_date,
+    };
+    Ok(crate::consent::decide(consents, &request, &EmergencyPolicy { allow_emergency_access }, now))
+}
+
+fn record_value(state: &State, id: &Digest) -> Option<Value> {
+    let r = state.record(id)?;
+    let entry: Value = serde_json::to_value(&r.entry).ok()?;
+    let mut v = json!({"id": r.id.to_hex(), "entry": entry});
+    if let (Some(obj), Some(next)) = (v.as_object_mut(), r.superseded_by) {
+        obj.insert("supersededBy".into(), json!(next.to_hex()));
+    }
+    Some(v)
+}
+
+/// Every record entry of a patient (superseded ones included), in registration order.
+pub fn records_json(state: &State, patient: &Pseudonym) -> Result<Vec<u8>> {
+    let list: Vec<Value> = state.records_of_patient(patient).iter().filter_map(|r| record_value(state, &r.id)).collect();
+    to_json(&list)
+}
+
+/// The current entries `requester` may open for `purpose` at `now`, each with its decision.
+pub fn visible_records_json(state: &State, requester: &str, patient: &Pseudonym, purpose_code: &str, now: Timestamp) -> Result<Vec<u8>> {
+    let requester = OrgId::new(requester)?;
+    let list = state
+        .visible_records(&requester, patient, purpose(purpose_code)?, now)
+        .into_iter()
+        .map(|(r, d)| {
+            let decision: Value = serde_json::from_slice(&decision_json(&d)?).map_err(|_| Error::new(ErrorCode::Internal, "decision view"))?;
+            let record = record_value(state, &r.id).unwrap_or(Value::Null);
+            Ok(json!({"record": record, "decision": decision}))
+        })
+        .collect::<Result<Vec<Value>>>()?;
+    to_json(&list)
+}
+
+/// A patient's consents, each in its canonical encoding, as a JSON array.
+pub fn consents_json(state: &State, patient: &Pseudonym) -> Result<Vec<u8>> {
+    let list = state
+        .consents(patient)
+        .iter()
+        .map(|c| serde_json::from_slice::<Value>(&c.encode()?).map_err(|_| Error::new(ErrorCode::Internal, "consent view")))
+        .collect::<Result<Vec<Value>>>()?;
+    to_json(&list)
+}
+
+/// A patient's audit trail as JSON events.
+pub fn audit_json(state: &State, patient: &Pseudonym) -> Result<Vec<u8>> {
+    to_json(&state.audit_trail(patient))
+}
+
+/// A patient's audit trail as a FHIR R4 Bundle of AuditEvents.
+pub fn audit_fhir_json(state: &State, patient: &Pseudonym) -> Result<Vec<u8>> {
+    to_json(&crate::ledger::audit_fhir::trail_bundle(&state.audit_trail(patient), state.chain()))
+}
+
+/// An organisation's own actions as JSON events.
+pub fn org_actions_json(state: &State, org: &str) -> Result<Vec<u8>> {
+    to_json(&state.org_actions(&OrgId::new(org)?))
+}
+
+/// A member's view (`null` when unknown).
+pub fn member_json(state: &State, org: &str) -> Result<Vec<u8>> {
+    to_json(&state.member_view(&OrgId::new(org)?))
+}
+
+/// The state key and committed value of an item, for a light client to check a proof:
+/// `kind` is `record` (id: entry id hex), `member` (id: org), `patient` (id: pseudonym text)
+/// or `consent` (id: `<pseudonym>/<consent id>`). The value is `None` when absent.
+pub fn item(state: &State, kind: &str, id: &str) -> Result<(Digest, Option<Digest>)> {
+    match kind {
+        "record" => {
+            let d = Digest::from_hex(id)?;
+            Ok((item::record(&d), state.record_view(&d).map(|v| value_hash(&v)).transpose()?))
+        }
+        "member" => {
+            let o = OrgId::new(id)?;
+            Ok((item::member(&o), state.member_view(&o).map(|v| value_hash(&v)).transpose()?))
+        }
+        "patient" => {
+            let p = Pseudonym::from_text(id)?;
+            Ok((item::patient(&p), state.patient_view(&p).map(|v| value_hash(&v)).transpose()?))
+        }
+        "consent" => {
+            let (p, c) = id.split_once('/').ok_or_else(|| Error::new(ErrorCode::InvalidValue, "consent item: <pseudonym>/<consent id>"))?;
+            let p = Pseudonym::from_text(p)?;
+            let value = state.consents(&p).iter().find(|x| x.id().as_str() == c).map(|x| x.encode().map(|b| Digest::sha256(&b))).transpose()?;
+            Ok((item::consent(&p, c), value))
+        }
+        _ => Err(Error::new(ErrorCode::InvalidValue, "item kind: record, member, patient or consent")),
+    }
+}
+
+/// A proof for an item against the current state root:
+/// `{"root":hex,"value":hex?,"proof":<StateProof>}`.
+pub fn prove_json(state: &mut State, kind: &str, id: &str) -> Result<Vec<u8>> {
+    let (key, value) = item(state, kind, id)?;
+    let root = state.state_root();
+    let proof = state.prove(&key);
+    let mut v = json!({"root": root.to_hex(), "proof": proof});
+    if let (Some(obj), Some(value)) = (v.as_object_mut(), value) {
+        obj.insert("value".into(), json!(value.to_hex()));
+    }
+    to_json(&v)
+}
+
+/// A light client's check: `proof_json` (a [`StateProof`]) shows that the item with value hash
+/// `value` (or, with `None`, no item) is under the trusted state `root`.
+pub fn verify_proof(root: &Digest, proof_json: &[u8], value: Option<&Digest>) -> Result<()> {
+    canonical::parse(proof_json, canonical::Limits { max_bytes: 16 << 20, max_depth: 8 })?;
+    let proof: StateProof = serde_json::from_slice(proof_json).map_err(|e| crate::record::classify_serde_error(&e, "state proof"))?;
+    proof.verify(root, value)
+}
+
+/// A custodian's release decision as JSON (shape in the module docs).
+pub fn release_json(release: &crate::access::Release) -> Result<Vec<u8>> {
+    to_json(&json!({
+        "entry": release.entry.to_hex(),
+        "requester": release.requester.as_str(),
+        "emergency": release.emergency,
+        "obligations": {"audit": release.obligations.audit, "notifyPatient": release.obligations.notify_patient},
+    }))
+}
+
+/// Events produced by applying a block, as JSON.
+pub fn events_json(events: &[crate::ledger::audit::AuditEvent]) -> Result<Vec<u8>> {
+    to_json(&events)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn purpose_codes_are_checked() {
+        assert!(purpose("TREAT").is_ok());
+        assert_eq!(purpose("treat!").unwrap_err().code(), ErrorCode::InvalidValue);
+    }
+
+    #[test]
+    fn a_decision_view_names_its_basis() {
+        let p = Pseudonym([1; 32]);
+        let d = decide(&[], "hospital-b", &p, "TREAT", "Observation", Timestamp(1), true, Timestamp(2)).unwrap();
+        let v: Value = serde_json::from_slice(&decision_json(&d).unwrap()).unwrap();
+        assert_eq!(v["permit"], json!(false));
+        assert_eq!(v["basis"], json!("networkDefault"));
+        let e = decide(&[], "hospital-b", &p, "ETREAT", "Observation", Timestamp(1), true, Timestamp(2)).unwrap();
+        let v: Value = serde_json::from_slice(&decision_json(&e).unwrap()).unwrap();
+        assert_eq!(v["basis"], json!("emergencyPolicy"));
+        assert_eq!(v["obligations"]["notifyPatient"], json!(true));
+    }
+}
