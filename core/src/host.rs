@@ -203,6 +203,23 @@ pub fn release_json(release: &crate::access::Release) -> Result<Vec<u8>> {
     }))
 }
 
+/// Sign an unsigned transaction (its JSON: `{"v":1,"chain":..,"time":..,"nonce":..,"body":{..}}`)
+/// with each key in order; returns the signed transaction's canonical bytes.
+pub fn sign_transaction(tx_json: &[u8], keys: &[&crate::signature::SigningKey]) -> Result<Vec<u8>> {
+    canonical::parse(tx_json, canonical::Limits { max_bytes: crate::ledger::tx::MAX_TX_LEN, max_depth: 16 })?;
+    let tx: crate::ledger::Transaction =
+        serde_json::from_slice(tx_json).map_err(|e| crate::record::classify_serde_error(&e, "transaction"))?;
+    let signed = tx.sign(keys)?;
+    signed.check_shape()?;
+    signed.encode()
+}
+
+/// The registration transaction of a signed record entry (its canonical bytes).
+pub fn register_record_transaction(chain: &str, entry: &[u8]) -> Result<Vec<u8>> {
+    let entry = crate::record::SignedRecordEntry::decode(entry)?;
+    crate::ledger::Transaction::register_record(chain, entry).encode()
+}
+
 /// Events produced by applying a block, as JSON.
 pub fn events_json(events: &[crate::ledger::audit::AuditEvent]) -> Result<Vec<u8>> {
     to_json(&events)
