@@ -87,9 +87,9 @@ fn in_period(p: Option<&Value>, t: i64) -> bool {
     start_ok && end_ok
 }
 
-fn any_coding<'a>(v: Option<&'a Value>, mut f: impl FnMut(&'a Value) -> bool) -> bool {
+fn any_coding<'a>(v: Option<&'a Value>, f: impl FnMut(&'a Value) -> bool) -> bool {
     let Some(list) = v.and_then(Value::as_array) else { return true };
-    list.iter().any(|c| f(c))
+    list.iter().any(f)
 }
 
 fn matches(p: &Value, q: &Query<'_>) -> bool {
@@ -146,7 +146,8 @@ fn eval(p: &Value, effect: Effect, q: &Query<'_>, path: &mut Vec<u16>) -> (Effec
 fn walk(consents: &[Value], q: &Query<'_>, policy: &EmergencyPolicy) -> (Effect, Option<(String, Vec<u16>)>) {
     let mut best: Option<(u8, String, Vec<u16>)> = None;
     for c in consents {
-        let patient_ok = c.get("patient").and_then(|p| p.get("identifier")).and_then(|i| text(i, "value")) == Some(&q.patient);
+        let patient_ok =
+            c.get("patient").and_then(|p| p.get("identifier")).and_then(|i| text(i, "value")) == Some(&q.patient);
         if !patient_ok || text(c, "status") != Some("active") {
             continue;
         }
@@ -155,7 +156,8 @@ fn walk(consents: &[Value], q: &Query<'_>, policy: &EmergencyPolicy) -> (Effect,
         if !matches(root, q) {
             continue;
         }
-        let rule = c.get("policyRule").and_then(|r| r.get("coding")).and_then(|cs| cs.get(0)).and_then(|c| text(c, "code"));
+        let rule =
+            c.get("policyRule").and_then(|r| r.get("coding")).and_then(|cs| cs.get(0)).and_then(|c| text(c, "code"));
         let Some(base) = effect_of(text(root, "type")).or(match rule {
             Some("OPTIN") => Some(Effect::Permit),
             Some("OPTOUT") => Some(Effect::Deny),
@@ -171,7 +173,8 @@ fn walk(consents: &[Value], q: &Query<'_>, policy: &EmergencyPolicy) -> (Effect,
             Effect::Deny => 3,
         };
         let id = text(c, "id").unwrap_or_default().to_owned();
-        let better = best.as_ref().is_none_or(|(r, bid, bpath)| rank > *r || (rank == *r && (&id, &path) < (bid, bpath)));
+        let better =
+            best.as_ref().is_none_or(|(r, bid, bpath)| rank > *r || (rank == *r && (&id, &path) < (bid, bpath)));
         if better {
             best = Some((rank, id, path));
         }
@@ -186,7 +189,10 @@ fn walk(consents: &[Value], q: &Query<'_>, policy: &EmergencyPolicy) -> (Effect,
 }
 
 fn summary(d: &Decision) -> (Effect, Option<(String, Vec<u16>)>) {
-    (d.effect, d.consent_id().map(|id| (id.as_str().to_owned(), d.path().map(|p| p.indices().to_vec()).unwrap_or_default())))
+    (
+        d.effect,
+        d.consent_id().map(|id| (id.as_str().to_owned(), d.path().map(|p| p.indices().to_vec()).unwrap_or_default())),
+    )
 }
 
 fn main() -> fhirbus::Result<()> {
@@ -243,10 +249,17 @@ fn main() -> fhirbus::Result<()> {
         let report = compare(
             &title,
             None,
-            vec![candidate(model, || decide(&consents, &req, &policy, NOW)), candidate(json, || walk(&fhir, &q, &policy))],
+            vec![
+                candidate(model, || decide(&consents, &req, &policy, NOW)),
+                candidate(json, || walk(&fhir, &q, &policy)),
+            ],
         );
         if let (Some(t), Some(ratio)) = (report.median(model), report.ratio(json)) {
-            let bar = if n == 100 { format!("; bar < 2 us: {}", if t < 2000.0 { "met" } else { "NOT met" }) } else { String::new() };
+            let bar = if n == 100 {
+                format!("; bar < 2 us: {}", if t < 2000.0 { "met" } else { "NOT met" })
+            } else {
+                String::new()
+            };
             println!("  JSON walk / model = {ratio:.1}x{bar}");
         }
     }

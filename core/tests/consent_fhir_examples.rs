@@ -11,7 +11,8 @@ use serde_json::Value;
 const PATIENT: Pseudonym = Pseudonym([1; 32]);
 
 fn read(version: &str, name: &str) -> Vec<u8> {
-    let path = format!("{}/test-data/fhir-consent/{version}/Consent-consent-example-{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let path =
+        format!("{}/test-data/fhir-consent/{version}/Consent-consent-example-{name}.json", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -79,11 +80,31 @@ fn identifying_strings(v: &Value, out: &mut Vec<String>) {
 }
 
 const ALL_R4: [&str; 12] = [
-    "Emergency", "Out", "basic", "grantor", "notAuthor", "notOrg", "notThem", "notThis", "notTime", "pkb",
-    "signature", "smartonfhir",
+    "Emergency",
+    "Out",
+    "basic",
+    "grantor",
+    "notAuthor",
+    "notOrg",
+    "notThem",
+    "notThis",
+    "notTime",
+    "pkb",
+    "signature",
+    "smartonfhir",
 ];
 const ALL_R5: [&str; 12] = [
-    "CDA", "Emergency", "Out", "basic", "grantor", "notAuthor", "notOrg", "notThem", "notThis", "notTime", "pkb",
+    "CDA",
+    "Emergency",
+    "Out",
+    "basic",
+    "grantor",
+    "notAuthor",
+    "notOrg",
+    "notThem",
+    "notThis",
+    "notTime",
+    "pkb",
     "smartonfhir",
 ];
 
@@ -330,6 +351,14 @@ fn cross_version_export() {
 #[test]
 fn version_specific_elements_are_refused_in_the_other_version() {
     // Members are read in key order: R4's dateTime is the first that R5 does not have.
-    assert_refused(import(FhirVersion::R5, &read("r4", "basic")), ErrorCode::ConsentUnsupportedElement, "Consent.dateTime");
-    assert_refused(import(FhirVersion::R4, &read("r5", "basic")), ErrorCode::ConsentUnsupportedElement, "Consent.controller");
+    assert_refused(
+        import(FhirVersion::R5, &read("r4", "basic")),
+        ErrorCode::ConsentUnsupportedElement,
+        "Consent.dateTime",
+    );
+    assert_refused(
+        import(FhirVersion::R4, &read("r5", "basic")),
+        ErrorCode::ConsentUnsupportedElement,
+        "Consent.controller",
+    );
 }

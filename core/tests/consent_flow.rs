@@ -54,7 +54,10 @@ fn grant_sign_carry_decide_revoke_export() {
     let d = decide(&consents, &ask("gp-west", Purpose::Treatment, "Observation"), &network, now);
     assert!(d.is_permit());
     assert_eq!(d.obligations, Obligations { audit: true, notify_patient: false });
-    assert_eq!(d.explanation, "permit: consent consent-2026-1 (provision root) allows gp-west to access Observation data for purpose TREAT (treatment)");
+    assert_eq!(
+        d.explanation,
+        "permit: consent consent-2026-1 (provision root) allows gp-west to access Observation data for purpose TREAT (treatment)"
+    );
 
     let d = decide(&consents, &ask("gp-west", Purpose::Treatment, "Condition"), &network, now);
     assert_eq!((d.effect, d.path().unwrap().to_string()), (Effect::Deny, "root/0".to_owned()));

@@ -36,7 +36,8 @@ fn rt(s: &str) -> ResourceType {
 
 /// Instants on a coarse grid, some at midnight and some not, so that both FHIR forms occur.
 fn instant() -> impl Strategy<Value = Timestamp> {
-    (0u64..12, select(vec![0u64, 1, 1000, 3_600_000, 43_200_123])).prop_map(|(d, off)| Timestamp(BASE + d * 5 * DAY + off))
+    (0u64..12, select(vec![0u64, 1, 1000, 3_600_000, 43_200_123]))
+        .prop_map(|(d, off)| Timestamp(BASE + d * 5 * DAY + off))
 }
 
 /// Periods on the same grid; some start before 1970 (data periods of old records).
@@ -89,7 +90,12 @@ fn provision() -> impl Strategy<Value = Provision> {
 }
 
 fn consent() -> impl Strategy<Value = Consent> {
-    (select(vec!["c0", "c1", "c2", "c3"]), provision(), proptest::option::weighted(0.2, instant()), proptest::bool::weighted(0.1))
+    (
+        select(vec!["c0", "c1", "c2", "c3"]),
+        provision(),
+        proptest::option::weighted(0.2, instant()),
+        proptest::bool::weighted(0.1),
+    )
         .prop_map(|(id, root, revoked, other)| {
             let patient = if other { OTHER_PATIENT } else { PATIENT };
             let mut c = Consent::new(ConsentId::new(id).unwrap(), patient, root).unwrap();
@@ -103,7 +109,8 @@ fn consent() -> impl Strategy<Value = Consent> {
 fn request() -> impl Strategy<Value = (AccessRequest, Timestamp)> {
     (select(ORGS.to_vec()), select(PURPOSES.to_vec()), select(CLASSES.to_vec()), instant(), instant()).prop_map(
         |(o, purpose, class, data_date, now)| {
-            let req = AccessRequest { requester: org(o), patient: PATIENT, purpose, resource_type: rt(class), data_date };
+            let req =
+                AccessRequest { requester: org(o), patient: PATIENT, purpose, resource_type: rt(class), data_date };
             (req, now)
         },
     )
@@ -265,4 +272,3 @@ proptest! {
         prop_assert_eq!(back.encode().unwrap(), bytes);
     }
 }
-

@@ -190,7 +190,7 @@ fn block_root(net: &mut EmbeddedNetwork) -> Digest {
 
 /// A valid next block with the given transactions, for tampering.
 fn next_block(w: &mut World, txs: Vec<fhirbus::ledger::SignedTransaction>, time: u64) -> Block {
-    let mut trial = EmbeddedNetwork::new(&w.genesis, w.validators.iter().map(|k| sk_clone(k)).collect()).unwrap();
+    let mut trial = EmbeddedNetwork::new(&w.genesis, w.validators.iter().map(sk_clone).collect()).unwrap();
     // Bring the trial network to the same state by replaying nothing: only used at genesis.
     for tx in txs {
         trial.submit(tx, Timestamp(time)).unwrap();

@@ -71,6 +71,16 @@ pub fn jcs_with_limits(input: &[u8], limits: Limits) -> Result<Vec<u8>> {
 /// above are refused: RFC 8785 writes numbers as IEEE 754 doubles, where 2^53 and 2^53 + 1
 /// are one number, so two different values would share their signed bytes.
 pub(crate) fn jcs_of<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
+    // Straight from serde's data model to canonical bytes: no text round trip.
+    let tree = serde_json::to_value(value).map_err(|_| Error::new(ErrorCode::Internal, "serialization"))?;
+    let mut out = Vec::with_capacity(256);
+    write::write_serde(&tree, &mut out)?;
+    Ok(out)
+}
+
+/// The text round trip [`jcs_of`] replaces, kept to check it against.
+#[cfg(test)]
+pub(crate) fn jcs_of_via_text<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
     let json = serde_json::to_vec(value).map_err(|_| Error::new(ErrorCode::Internal, "serialization"))?;
     let tree = parse(&json, Limits::default())?;
     check_exact_integers(&tree)?;
@@ -80,8 +90,9 @@ pub(crate) fn jcs_of<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
 }
 
 /// The largest integer that every IEEE 754 double reader gets back exactly (2^53 - 1).
-const MAX_EXACT_INTEGER: u64 = (1 << 53) - 1;
+pub(crate) const MAX_EXACT_INTEGER: u64 = (1 << 53) - 1;
 
+#[cfg(test)]
 fn check_exact_integers(value: &Value) -> Result<()> {
     match value {
         Value::Number(text) => {
@@ -170,6 +181,20 @@ mod tests {
         let r = br#"{"resourceType":"Basic","code":{"text":"\u00e9\t"}}"#;
         let bytes = fhir(r, FhirVariant::Full).unwrap();
         assert_eq!(fhir_digest(r, FhirVariant::Full).unwrap(), Digest::sha256(&bytes));
+    }
+
+    #[test]
+    fn the_direct_writer_equals_the_text_round_trip() {
+        let values = [
+            serde_json::json!({"b": 1, "a": [true, null, -3, 2.5, 1e-7, 123456789012345_u64], "\u{e000}": "x", "\u{1f600}": "\u{1}\"\\/é"}),
+            serde_json::json!([{"z": {"y": {"x": 0.1}}}, "", 0, -0.0]),
+        ];
+        for v in values {
+            assert_eq!(jcs_of(&v).unwrap(), jcs_of_via_text(&v).unwrap());
+        }
+        let big = serde_json::json!({"n": (1u64 << 53)});
+        assert_eq!(jcs_of(&big).unwrap_err().code(), ErrorCode::InvalidNumber);
+        assert_eq!(jcs_of_via_text(&big).unwrap_err().code(), ErrorCode::InvalidNumber);
     }
 
     #[test]

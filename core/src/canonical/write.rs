@@ -162,3 +162,61 @@ fn write_string(s: &str, out: &mut dyn Sink) {
     out.put(bytes.get(run..).unwrap_or_default());
     out.put(b"\"");
 }
+
+/// RFC 8785 bytes of a serde_json tree (the library's own objects): members by UTF-16 order,
+/// integers exact up to 2^53 - 1 (larger ones refused: a double reader would round them, and
+/// two objects would share one signature), other numbers in ECMAScript form.
+pub(crate) fn write_serde(value: &serde_json::Value, out: &mut Vec<u8>) -> Result<()> {
+    use serde_json::Value as J;
+    match value {
+        J::Null => out.put(b"null"),
+        J::Bool(true) => out.put(b"true"),
+        J::Bool(false) => out.put(b"false"),
+        J::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                if u > super::MAX_EXACT_INTEGER {
+                    return Err(Error::new(ErrorCode::InvalidNumber, "integer beyond 2^53 - 1 in a signed object"));
+                }
+                out.put(u.to_string().as_bytes());
+            } else if let Some(i) = n.as_i64() {
+                if i.unsigned_abs() > super::MAX_EXACT_INTEGER {
+                    return Err(Error::new(ErrorCode::InvalidNumber, "integer beyond 2^53 - 1 in a signed object"));
+                }
+                out.put(i.to_string().as_bytes());
+            } else {
+                write_number(&n.to_string(), Numbers::Ecmascript, out)?;
+            }
+        }
+        J::String(s) => write_string(s, out),
+        J::Array(items) => {
+            out.put(b"[");
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.put(b",");
+                }
+                write_serde(item, out)?;
+            }
+            out.put(b"]");
+        }
+        J::Object(map) => {
+            // serde_json's map is usually already in order (by UTF-8 bytes, or by insertion
+            // if a dependency turns on its `preserve_order`): check, and sort only if not.
+            let mut members: Vec<(&String, &J)> = map.iter().collect();
+            let ordered = members.windows(2).all(|w| matches!(w, [a, b] if super::value::cmp_utf16(a.0, b.0).is_lt()));
+            if !ordered {
+                members.sort_by(|a, b| super::value::cmp_utf16(a.0, b.0));
+            }
+            out.put(b"{");
+            for (i, (k, v)) in members.into_iter().enumerate() {
+                if i > 0 {
+                    out.put(b",");
+                }
+                write_string(k, out);
+                out.put(b":");
+                write_serde(v, out)?;
+            }
+            out.put(b"}");
+        }
+    }
+    Ok(())
+}

@@ -239,7 +239,12 @@ impl Query<'_> {
 /// `policy`. Deterministic and independent of the order of `consents`; see the module docs.
 pub fn decide(consents: &[Consent], request: &AccessRequest, policy: &EmergencyPolicy, now: Timestamp) -> Decision {
     let millis = |t: Timestamp| i64::try_from(t.0).unwrap_or(i64::MAX);
-    let q = Query { req: request, lineage: request.purpose.lineage(), now: millis(now), data_date: millis(request.data_date) };
+    let q = Query {
+        req: request,
+        lineage: request.purpose.lineage(),
+        now: millis(now),
+        data_date: millis(request.data_date),
+    };
     let mut best: Option<(Rank, &Consent, Path)> = None;
     for consent in consents {
         if consent.patient() != &request.patient || !consent.is_in_force(now) || !q.matches(consent.root()) {
@@ -256,9 +261,7 @@ pub fn decide(consents: &[Consent], request: &AccessRequest, policy: &EmergencyP
             Some((r, c, p)) => match rank.cmp(r) {
                 Ordering::Greater => true,
                 Ordering::Less => false,
-                Ordering::Equal => {
-                    (consent.id(), path.indices()) < (c.id(), p.indices())
-                }
+                Ordering::Equal => (consent.id(), path.indices()) < (c.id(), p.indices()),
             },
         };
         if better {
@@ -278,10 +281,8 @@ fn answer(best: Option<(Rank, &Consent, Path)>, req: &AccessRequest, policy: &Em
         req.purpose.code(),
         req.purpose.display()
     );
-    let by_consent = |c: &Consent, p: &Path| Basis::Consent {
-        id: c.id().clone(),
-        path: ProvisionPath(p.indices().to_vec()),
-    };
+    let by_consent =
+        |c: &Consent, p: &Path| Basis::Consent { id: c.id().clone(), path: ProvisionPath(p.indices().to_vec()) };
     match best {
         Some((Rank::Permit, c, p)) => {
             let basis = by_consent(c, &p);
@@ -475,7 +476,8 @@ mod tests {
 
     #[test]
     fn revocation_and_validity_and_patient() {
-        let mut c = consent("c", Provision::permit().validity(Period::between(Timestamp(100), Timestamp(1000)).unwrap()));
+        let mut c =
+            consent("c", Provision::permit().validity(Period::between(Timestamp(100), Timestamp(1000)).unwrap()));
         let r = req("a", Treatment, "Observation");
         assert!(!decide(std::slice::from_ref(&c), &r, &NO_EMERGENCY, Timestamp(99)).is_permit());
         assert!(decide(std::slice::from_ref(&c), &r, &NO_EMERGENCY, Timestamp(100)).is_permit());

@@ -28,7 +28,9 @@ use crate::record::classify_serde_error;
 use crate::signature::{Domain, Signature, SigningKey, VerifyingKey};
 use crate::time::Timestamp;
 
-use super::model::{Action, ActionSet, Consent, ConsentId, ConsentStatus, Effect, Grantee, MAX_DEPTH, Period, Provision};
+use super::model::{
+    Action, ActionSet, Consent, ConsentId, ConsentStatus, Effect, Grantee, MAX_DEPTH, Period, Provision,
+};
 use super::purpose::{Purpose, PurposeSet};
 
 /// The format version this library writes and reads.
@@ -177,9 +179,7 @@ impl Consent {
         };
         let consent = Consent::with_status(id, repr.patient, status, repr.root.into_model()?)?;
         if consent.encode()? != canonical::jcs_with_limits(bytes, limits)? {
-            return Err(invalid(
-                "not the canonical encoding (unsorted or repeated values, empty lists, null fields)",
-            ));
+            return Err(invalid("not the canonical encoding (unsorted or repeated values, empty lists, null fields)"));
         }
         Ok(consent)
     }
@@ -236,19 +236,56 @@ mod tests {
     fn strictness() {
         let p = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
         let cases: Vec<(String, ErrorCode)> = vec![
-            (format!(r#"{{"id":"x","patient":"{p}","root":{{"effect":"deny"}},"v":2}}"#), ErrorCode::UnsupportedVersion),
+            (
+                format!(r#"{{"id":"x","patient":"{p}","root":{{"effect":"deny"}},"v":2}}"#),
+                ErrorCode::UnsupportedVersion,
+            ),
             (format!(r#"{{"id":"x","patient":"{p}","root":{{"effect":"deny"}}}}"#), ErrorCode::MissingField),
-            (format!(r#"{{"id":"x","patient":"{p}","root":{{"effect":"deny"}},"v":1,"x":0}}"#), ErrorCode::UnknownField),
-            (format!(r#"{{"id":"x","id":"y","patient":"{p}","root":{{"effect":"deny"}},"v":1}}"#), ErrorCode::DuplicateKey),
+            (
+                format!(r#"{{"id":"x","patient":"{p}","root":{{"effect":"deny"}},"v":1,"x":0}}"#),
+                ErrorCode::UnknownField,
+            ),
+            (
+                format!(r#"{{"id":"x","id":"y","patient":"{p}","root":{{"effect":"deny"}},"v":1}}"#),
+                ErrorCode::DuplicateKey,
+            ),
             (format!(r#"{{"id":"x","patient":"{p}","root":{{"effect":"maybe"}},"v":1}}"#), ErrorCode::ConsentInvalid),
-            (format!(r#"{{"id":"x","patient":"{p}","root":{{"effect":"deny","grantee":null}},"v":1}}"#), ErrorCode::ConsentInvalid),
-            (format!(r#"{{"id":"x","patient":"{p}","root":{{"effect":"deny","grantee":[]}},"v":1}}"#), ErrorCode::ConsentInvalid),
-            (format!(r#"{{"id":"x","patient":"{p}","root":{{"effect":"deny","grantee":["b","a"]}},"v":1}}"#), ErrorCode::ConsentInvalid),
-            (format!(r#"{{"id":"x","patient":"{p}","root":{{"effect":"deny","purposes":["TREAT","TREAT"]}},"v":1}}"#), ErrorCode::ConsentInvalid),
-            (format!(r#"{{"id":"x","patient":"{p}","root":{{"effect":"deny","purposes":["NOPE"]}},"v":1}}"#), ErrorCode::ConsentInvalid),
-            (format!(r#"{{"id":"x","patient":"{p}","root":{{"effect":"deny","provisions":[]}},"v":1}}"#), ErrorCode::ConsentInvalid),
-            (format!(r#"{{"id":"x","patient":"{p}","root":{{"effect":"deny","validity":{{}}}},"v":1}}"#), ErrorCode::ConsentInvalid),
-            (format!(r#"{{"id":"x","patient":"{p}","root":{{"effect":"deny","validity":{{"start":2,"end":1}}}},"v":1}}"#), ErrorCode::ConsentInvalid),
+            (
+                format!(r#"{{"id":"x","patient":"{p}","root":{{"effect":"deny","grantee":null}},"v":1}}"#),
+                ErrorCode::ConsentInvalid,
+            ),
+            (
+                format!(r#"{{"id":"x","patient":"{p}","root":{{"effect":"deny","grantee":[]}},"v":1}}"#),
+                ErrorCode::ConsentInvalid,
+            ),
+            (
+                format!(r#"{{"id":"x","patient":"{p}","root":{{"effect":"deny","grantee":["b","a"]}},"v":1}}"#),
+                ErrorCode::ConsentInvalid,
+            ),
+            (
+                format!(
+                    r#"{{"id":"x","patient":"{p}","root":{{"effect":"deny","purposes":["TREAT","TREAT"]}},"v":1}}"#
+                ),
+                ErrorCode::ConsentInvalid,
+            ),
+            (
+                format!(r#"{{"id":"x","patient":"{p}","root":{{"effect":"deny","purposes":["NOPE"]}},"v":1}}"#),
+                ErrorCode::ConsentInvalid,
+            ),
+            (
+                format!(r#"{{"id":"x","patient":"{p}","root":{{"effect":"deny","provisions":[]}},"v":1}}"#),
+                ErrorCode::ConsentInvalid,
+            ),
+            (
+                format!(r#"{{"id":"x","patient":"{p}","root":{{"effect":"deny","validity":{{}}}},"v":1}}"#),
+                ErrorCode::ConsentInvalid,
+            ),
+            (
+                format!(
+                    r#"{{"id":"x","patient":"{p}","root":{{"effect":"deny","validity":{{"start":2,"end":1}}}},"v":1}}"#
+                ),
+                ErrorCode::ConsentInvalid,
+            ),
             (format!(r#"{{"id":"x y","patient":"{p}","root":{{"effect":"deny"}},"v":1}}"#), ErrorCode::InvalidValue),
             ("{".to_owned(), ErrorCode::MalformedJson),
         ];

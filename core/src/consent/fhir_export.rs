@@ -154,8 +154,11 @@ fn r5(c: &Consent) -> Result<Map<String, Value>> {
         }
         (Effect::Deny, vec![Value::Object(provision_r5(root, Effect::Deny, false)?)])
     } else {
-        let children =
-            root.provisions.iter().map(|p| provision_r5(p, root.effect, true).map(Value::Object)).collect::<Result<_>>()?;
+        let children = root
+            .provisions
+            .iter()
+            .map(|p| provision_r5(p, root.effect, true).map(Value::Object))
+            .collect::<Result<_>>()?;
         (root.effect, children)
     };
     m.insert("decision".into(), Value::String(decision.code().into()));
@@ -171,7 +174,8 @@ pub fn export(consent: &Consent, version: FhirVersion) -> Result<Vec<u8>> {
         FhirVersion::R4 => r4(consent)?,
         FhirVersion::R5 => r5(consent)?,
     };
-    let rest = serde_json::to_vec(&Value::Object(body)).map_err(|_| Error::new(ErrorCode::Internal, "serialization"))?;
+    let rest =
+        serde_json::to_vec(&Value::Object(body)).map_err(|_| Error::new(ErrorCode::Internal, "serialization"))?;
     // `resourceType` first, then the other members in key order.
     let mut out = Vec::with_capacity(rest.len() + 32);
     out.extend_from_slice(br#"{"resourceType":"Consent","#);
@@ -238,7 +242,8 @@ mod tests {
         assert_eq!(doc["provision"][0]["actor"][0]["reference"]["reference"], "Organization/h");
         assert_eq!(doc["provision"][0]["provision"][0]["resourceType"][0]["system"], FHIR_TYPES);
         // A targeted deny root and non-alternating nesting are refused.
-        let e = export(&consent(Provision::deny().purposes([Purpose::HealthcareMarketing])), FhirVersion::R5).unwrap_err();
+        let e =
+            export(&consent(Provision::deny().purposes([Purpose::HealthcareMarketing])), FhirVersion::R5).unwrap_err();
         assert_eq!(e.code(), ErrorCode::ConsentUnsupportedElement);
         let e = export(&consent(Provision::permit().except(Provision::permit())), FhirVersion::R5).unwrap_err();
         assert_eq!(e.code(), ErrorCode::ConsentUnsupportedElement);

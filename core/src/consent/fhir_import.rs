@@ -33,7 +33,9 @@ use crate::pseudonym::Pseudonym;
 
 use super::fhir_codes::*;
 use super::fhir_time;
-use super::model::{Action, ActionSet, Consent, ConsentId, Effect, Grantee, MAX_DEPTH, MAX_PROVISIONS, MAX_VALUES, Period, Provision};
+use super::model::{
+    Action, ActionSet, Consent, ConsentId, Effect, Grantee, MAX_DEPTH, MAX_PROVISIONS, MAX_VALUES, Period, Provision,
+};
 use super::purpose::{ACT_REASON_SYSTEM, Purpose, PurposeSet};
 
 /// The largest FHIR Consent JSON accepted.
@@ -176,7 +178,8 @@ fn period(v: &Value, path: &str) -> Result<Period> {
     let (mut start, mut end) = (None, None);
     for (k, x) in members(v, path)? {
         let here = format!("{path}.{}", name(k));
-        let bounds = |x: &Value| fhir_time::bounds(string(x, &here)?).map_err(|_| invalid(&here, "a malformed dateTime"));
+        let bounds =
+            |x: &Value| fhir_time::bounds(string(x, &here)?).map_err(|_| invalid(&here, "a malformed dateTime"));
         match k.as_str() {
             "start" => start = Some(bounds(x)?.0),
             "end" => end = Some(bounds(x)?.1),
@@ -241,9 +244,10 @@ fn purposes(v: &Value, path: &str) -> Result<PurposeSet> {
     for (i, c) in array(v, path)?.iter().enumerate() {
         let here = format!("{path}[{i}]");
         let (system, code) = coding(c, &here)?;
-        let purpose = (system == ACT_REASON_SYSTEM).then(|| Purpose::from_code(code)).flatten().ok_or_else(|| {
-            unsupported(&here, "only v3 ActReason purposes of use are represented")
-        })?;
+        let purpose = (system == ACT_REASON_SYSTEM)
+            .then(|| Purpose::from_code(code))
+            .flatten()
+            .ok_or_else(|| unsupported(&here, "only v3 ActReason purposes of use are represented"))?;
         set.insert(purpose);
     }
     Ok(set)
@@ -298,7 +302,10 @@ struct Reader {
 impl Reader {
     fn provision(&mut self, v: &Value, path: &str, depth: usize, untyped: Untyped) -> Result<Provision> {
         if depth > MAX_DEPTH {
-            return Err(Error::new(ErrorCode::TooDeep, format!("{path}: provisions nest deeper than {MAX_DEPTH} levels")));
+            return Err(Error::new(
+                ErrorCode::TooDeep,
+                format!("{path}: provisions nest deeper than {MAX_DEPTH} levels"),
+            ));
         }
         self.count += 1;
         if self.count > MAX_PROVISIONS {
@@ -528,7 +535,10 @@ mod tests {
         let c = import(r4(r#"{"type":"deny"}"#, "").as_bytes(), FhirVersion::R4, P).unwrap();
         assert_eq!(c.root().effect, Effect::Deny);
         let e = err(&r4(r#"{"provision":[{"period":{"start":"2020"}}]}"#, ""), FhirVersion::R4);
-        assert_eq!((e.code(), e.detail().split(':').next()), (ErrorCode::ConsentInvalid, Some("Consent.provision.provision[0].type")));
+        assert_eq!(
+            (e.code(), e.detail().split(':').next()),
+            (ErrorCode::ConsentInvalid, Some("Consent.provision.provision[0].type"))
+        );
     }
 
     #[test]
@@ -536,15 +546,36 @@ mod tests {
         let cases = [
             (r4("{}", r#","modifierExtension":[{"url":"x"}]"#), "Consent.modifierExtension"),
             (r4("{}", r#","policy":[{"uri":"x"}]"#), "Consent.policy"),
-            (r4("{}", r#","scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"research"}]}"#), "Consent.scope"),
+            (
+                r4(
+                    "{}",
+                    r#","scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"research"}]}"#,
+                ),
+                "Consent.scope",
+            ),
             (r4(r#"{"expression":{}}"#, ""), "Consent.provision.expression"),
             (r4(r#"{"code":[{"text":"x"}]}"#, ""), "Consent.provision.code"),
-            (r4(r#"{"purpose":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActReason","code":"HTEST2"}]}"#, ""), "Consent.provision.purpose[0]"),
+            (
+                r4(
+                    r#"{"purpose":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActReason","code":"HTEST2"}]}"#,
+                    "",
+                ),
+                "Consent.provision.purpose[0]",
+            ),
             (r4(r#"{"purpose":[{"code":"TREAT"}]}"#, ""), "Consent.provision.purpose[0].system"),
             (r4(r#"{"class":[{"system":"urn:ietf:bcp:13","code":"text/plain"}]}"#, ""), "Consent.provision.class[0]"),
             (r4(r#"{"action":[{"text":"read"}]}"#, ""), "Consent.provision.action[0]"),
-            (r4(r#"{"actor":[{"reference":{"identifier":{"value":"x"}}}]}"#, ""), "Consent.provision.actor[0].reference.identifier"),
-            (r4(r#"{"actor":[{"role":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"PRCP"}]}}]}"#, ""), "Consent.provision.actor[0]"),
+            (
+                r4(r#"{"actor":[{"reference":{"identifier":{"value":"x"}}}]}"#, ""),
+                "Consent.provision.actor[0].reference.identifier",
+            ),
+            (
+                r4(
+                    r#"{"actor":[{"role":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"PRCP"}]}}]}"#,
+                    "",
+                ),
+                "Consent.provision.actor[0]",
+            ),
             (r4(r#"{"extension":[{"url":"x"}]}"#, ""), "Consent.provision.extension"),
         ];
         for (json, element) in cases {
@@ -570,7 +601,8 @@ mod tests {
         assert_eq!(err(&dup, FhirVersion::R4).code(), ErrorCode::DuplicateKey);
         assert_eq!(err("[]", FhirVersion::R4).code(), ErrorCode::ConsentInvalid);
         assert_eq!(err(r#"{"resourceType":"Patient"}"#, FhirVersion::R4).code(), ErrorCode::ConsentInvalid);
-        let r5_no_decision = r#"{"resourceType":"Consent","id":"c","status":"active","subject":{"reference":"Patient/1"}}"#;
+        let r5_no_decision =
+            r#"{"resourceType":"Consent","id":"c","status":"active","subject":{"reference":"Patient/1"}}"#;
         assert_eq!(err(r5_no_decision, FhirVersion::R5).detail().split(':').next(), Some("Consent.decision"));
         let group = r5_no_decision.replace("Patient/1", "Group/1");
         assert_eq!(err(&group, FhirVersion::R5).code(), ErrorCode::ConsentUnsupportedElement);
@@ -604,7 +636,10 @@ mod tests {
         let huge = " ".repeat(MAX_FHIR_JSON_LEN + 1);
         assert_eq!(err(&huge, FhirVersion::R4).code(), ErrorCode::TooLarge);
         let nested_json = format!("{}{}", "[".repeat(100), "]".repeat(100));
-        assert_eq!(err(&r4("{}", &format!(r#","extension":{nested_json}"#)), FhirVersion::R4).code(), ErrorCode::TooDeep);
+        assert_eq!(
+            err(&r4("{}", &format!(r#","extension":{nested_json}"#)), FhirVersion::R4).code(),
+            ErrorCode::TooDeep
+        );
     }
 
     #[test]

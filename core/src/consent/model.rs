@@ -391,7 +391,10 @@ impl Provision {
     /// Sort and deduplicate the value lists, and check the limits.
     fn normalize(&mut self, depth: usize, count: &mut usize) -> Result<()> {
         if depth > MAX_DEPTH {
-            return Err(Error::new(ErrorCode::TooDeep, format!("consent: provisions nest deeper than {MAX_DEPTH} levels")));
+            return Err(Error::new(
+                ErrorCode::TooDeep,
+                format!("consent: provisions nest deeper than {MAX_DEPTH} levels"),
+            ));
         }
         *count += 1;
         if *count > MAX_PROVISIONS {
