@@ -152,7 +152,7 @@ pub fn item(state: &State, kind: &str, id: &str) -> Result<(Digest, Option<Diges
     match kind {
         "record" => {
             let d = Digest::from_hex(id)?;
-            Ok((item::record(&d), state.record_view(&d).map(|v| value_hash(&v)).transpose()?))
+            Ok((item::record(&d), state.record_view(&d).map(|v| v.commitment()).transpose()?))
         }
         "member" => {
             let o = OrgId::new(id)?;
@@ -220,6 +220,22 @@ pub fn register_record_transaction(chain: &str, entry: &[u8]) -> Result<Vec<u8>>
     crate::ledger::Transaction::register_record(chain, entry).encode()
 }
 
+/// An embedded network at the genesis in `genesis_json`, run by copies of `validators` (the
+/// secret keys of the genesis validator set, or a quorum of them). A host holds its keys by
+/// reference (behind a handle) while [`EmbeddedNetwork::new`] takes them by value: the copies
+/// are made from the secret scalars, on the default backend (the same keys: same public keys,
+/// same key ids, signatures valid alike).
+///
+/// [`EmbeddedNetwork::new`]: crate::ledger::EmbeddedNetwork::new
+pub fn embedded_network(genesis_json: &[u8], validators: &[&crate::signature::SigningKey]) -> Result<crate::ledger::EmbeddedNetwork> {
+    let genesis = crate::ledger::Genesis::decode(genesis_json)?;
+    let keys = validators
+        .iter()
+        .map(|k| crate::signature::SigningKey::from_secret(k.to_secret_bytes().as_ref()))
+        .collect::<Result<Vec<_>>>()?;
+    crate::ledger::EmbeddedNetwork::new(&genesis, keys)
+}
+
 /// Events produced by applying a block, as JSON.
 pub fn events_json(events: &[crate::ledger::audit::AuditEvent]) -> Result<Vec<u8>> {
     to_json(&events)
@@ -233,6 +249,33 @@ mod tests {
     fn purpose_codes_are_checked() {
         assert!(purpose("TREAT").is_ok());
         assert_eq!(purpose("treat!").unwrap_err().code(), ErrorCode::InvalidValue);
+    }
+
+    #[test]
+    fn an_embedded_network_runs_on_copies_of_borrowed_keys() {
+        use crate::ledger::{Genesis, NetworkPolicy};
+        use crate::ledger::tx::PublicKeyBytes;
+        use crate::signature::SigningKey;
+        let keys: Vec<SigningKey> = (1..=4u8).map(|i| SigningKey::from_secret(&[i; 32]).unwrap()).collect();
+        let genesis = Genesis {
+            chain: "host-net".into(),
+            time: Timestamp(1_000),
+            members: vec![],
+            council: vec![],
+            validators: keys.iter().map(|k| PublicKeyBytes(k.verifying_key().to_sec1())).collect(),
+            policy: NetworkPolicy::default(),
+        };
+        let json = genesis.encode().unwrap();
+        let refs: Vec<&SigningKey> = keys.iter().collect();
+        let mut net = embedded_network(&json, &refs).unwrap();
+        let (block, _) = net.produce_block(Timestamp(2_000)).unwrap();
+        assert_eq!((block.header.height, block.qc.len()), (1, 4));
+        assert_eq!(block.qc[0].key_id, keys[0].key_id());
+        // Short of a quorum, a stranger's key, a malformed genesis: refused.
+        assert_eq!(embedded_network(&json, &refs[..2]).unwrap_err().code(), ErrorCode::UnknownKey);
+        let stranger = SigningKey::from_secret(&[9; 32]).unwrap();
+        assert_eq!(embedded_network(&json, &[&stranger]).unwrap_err().code(), ErrorCode::UnknownKey);
+        assert_eq!(embedded_network(b"{", &refs).unwrap_err().code(), ErrorCode::MalformedJson);
     }
 
     #[test]

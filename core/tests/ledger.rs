@@ -168,7 +168,7 @@ fn the_whole_flow_applies_and_is_queryable_and_provable() {
     let view = state.record_view(&id).unwrap();
     let root = block_root(&mut w.net);
     let proof = w.net.state_mut().prove(&item::record(&id));
-    proof.verify(&root, Some(&fhirbus::ledger::state::value_hash(&view).unwrap())).unwrap();
+    proof.verify(&root, Some(&view.commitment().unwrap())).unwrap();
     let absent = w.net.state_mut().prove(&item::record(&Digest::sha256(b"none")));
     absent.verify(&root, None).unwrap();
 

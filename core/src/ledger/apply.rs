@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::audit::{AuditAction, AuditEvent};
 use super::block::quorum;
 use super::state::{Patient, RecordState, State, item, parse_key, value_hash};
-use super::tx::{SignedTransaction, TxBody};
+use super::tx::{PreparedTx, SignedTransaction, TxBody};
 use crate::digest::Digest;
 use crate::error::{Error, ErrorCode, Result};
 use crate::ids::OrgId;
@@ -108,7 +108,7 @@ impl State {
     }
 
     fn record_event(&mut self, event: AuditEvent) -> Result<()> {
-        self.commitment.set(item::audit(&event.tx), Some(value_hash(&event)?));
+        self.commitment.set(item::audit(&event.tx), Some(event.commitment()));
         if let Some(p) = event.patient {
             self.audit_by_patient.entry(p).or_default().push_back(event.clone());
         }
@@ -139,9 +139,8 @@ impl State {
 
     /// Check and apply one transaction. Envelope checks (chain, time window, replay) come
     /// first, then the body's rule; signature checks are queued in `checks`.
-    pub(crate) fn apply_tx(&mut self, stx: &SignedTransaction, cx: &TxContext, checks: &mut Vec<SigCheck>) -> Result<AuditEvent> {
+    pub(crate) fn apply_tx(&mut self, stx: &SignedTransaction, prepared: &PreparedTx, cx: &TxContext, checks: &mut Vec<SigCheck>) -> Result<AuditEvent> {
         let tx = &stx.tx;
-        stx.check_shape()?;
         if tx.chain != self.chain {
             return refuse(ErrorCode::InvalidValue, "transaction for another chain");
         }
@@ -151,8 +150,8 @@ impl State {
         if tx.time.0.saturating_add(self.policy.max_tx_age_ms) < cx.block_time.0 {
             return refuse(ErrorCode::InvalidValue, "transaction older than the replay window");
         }
-        let msg = Arc::new(tx.canonical_bytes()?);
-        let id = Digest::sha256(&msg);
+        let msg = Arc::clone(&prepared.msg);
+        let id = prepared.id;
         if self.seen.contains_key(&id) {
             return refuse(ErrorCode::InvalidValue, "transaction replayed");
         }
@@ -285,9 +284,10 @@ impl State {
             TxBody::RegisterRecord { entry } => {
                 let e = &entry.entry;
                 let custodian = self.active_member(&e.custodian)?;
-                let msg = Arc::new(e.canonical_bytes()?);
-                Self::queue(&custodian.keys, &entry.signature, e.time, Domain::RecordEntry, &msg, cx, checks)?;
-                let entry_id = Digest::sha256(&msg);
+                let (Some(entry_msg), Some(entry_id)) = (&prepared.entry_msg, prepared.entry_id) else {
+                    return refuse(ErrorCode::Internal, "record transaction not prepared");
+                };
+                Self::queue(&custodian.keys, &entry.signature, e.time, Domain::RecordEntry, entry_msg, cx, checks)?;
                 self.add_record(entry_id, entry)?;
                 event.action = AuditAction::RecordRegistered;
                 event.actor = Some(e.custodian.clone());
@@ -298,14 +298,15 @@ impl State {
                 let e = &entry.entry;
                 self.signed_by_member(&e.custodian, stx, &msg, cx, checks)?;
                 let custodian = self.active_member(&e.custodian)?;
-                let entry_msg = Arc::new(e.canonical_bytes()?);
-                Self::queue(&custodian.keys, &entry.signature, e.time, Domain::RecordEntry, &entry_msg, cx, checks)?;
+                let (Some(entry_msg), Some(entry_id)) = (&prepared.entry_msg, prepared.entry_id) else {
+                    return refuse(ErrorCode::Internal, "record transaction not prepared");
+                };
+                Self::queue(&custodian.keys, &entry.signature, e.time, Domain::RecordEntry, entry_msg, cx, checks)?;
                 let old = self.records.get(previous).ok_or_else(|| Error::new(ErrorCode::InvalidValue, "superseded entry is not registered"))?;
                 let o = &old.entry.entry;
                 if old.superseded_by.is_some() || o.custodian != e.custodian || o.patient != e.patient || o.resource_type != e.resource_type {
                     return refuse(ErrorCode::InvalidValue, "a new version must replace a current entry of the same custodian, patient and resource type");
                 }
-                let entry_id = Digest::sha256(&entry_msg);
                 self.add_record(entry_id, entry)?;
                 if let Some(r) = self.records.get_mut(previous) {
                     r.superseded_by = Some(entry_id);

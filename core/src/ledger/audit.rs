@@ -71,3 +71,35 @@ pub struct AuditEvent {
     /// For access decisions: whether it was an emergency (break-the-glass) access.
     pub emergency: bool,
 }
+
+impl AuditEvent {
+    /// The committed value of the event's state item: SHA-256 over its fields in a fixed
+    /// binary layout (each optional field a presence byte, then its bytes length-prefixed).
+    pub fn commitment(&self) -> Digest {
+        fn field(out: &mut Vec<u8>, value: Option<&[u8]>) {
+            match value {
+                None => out.push(0),
+                Some(v) => {
+                    out.push(1);
+                    out.extend_from_slice(&(v.len() as u32).to_be_bytes());
+                    out.extend_from_slice(v);
+                }
+            }
+        }
+        let action = serde_json::to_string(&self.action).unwrap_or_default();
+        let mut b = Vec::with_capacity(256);
+        b.extend_from_slice(b"fhirbus/v1/audit-item\0");
+        b.extend_from_slice(&self.height.to_be_bytes());
+        b.extend_from_slice(&self.time.0.to_be_bytes());
+        b.extend_from_slice(self.tx.as_bytes());
+        field(&mut b, Some(action.as_bytes()));
+        field(&mut b, self.actor.as_ref().map(|o| o.as_str().as_bytes()));
+        field(&mut b, self.patient.as_ref().map(|p| p.as_bytes().as_slice()));
+        field(&mut b, self.subject_org.as_ref().map(|o| o.as_str().as_bytes()));
+        field(&mut b, self.entry.as_ref().map(|d| d.as_bytes().as_slice()));
+        field(&mut b, self.purpose.as_ref().map(|p| p.as_bytes()));
+        field(&mut b, self.permitted.map(|p| if p { &[1u8][..] } else { &[0u8][..] }));
+        b.push(u8::from(self.emergency));
+        Digest::sha256(&b)
+    }
+}

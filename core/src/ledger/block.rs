@@ -77,9 +77,10 @@ pub struct Block {
 }
 
 impl Block {
-    /// The Merkle root of a list of transactions.
+    /// The Merkle root of a list of transactions (leaves as [`SignedTransaction::prepare`]
+    /// gives them).
     pub fn tx_root(txs: &[SignedTransaction]) -> Result<Digest> {
-        let leaves = txs.iter().map(|t| t.encode().map(|b| merkle::leaf_hash(&b))).collect::<Result<Vec<_>>>()?;
+        let leaves = txs.iter().map(|t| t.prepare().map(|p| p.leaf)).collect::<Result<Vec<_>>>()?;
         Ok(merkle::root_of_hashes(&leaves))
     }
 

@@ -142,6 +142,28 @@ pub struct RecordView {
     pub superseded_by: Option<Digest>,
 }
 
+impl RecordView {
+    /// The committed value of a record item (see [`record_commitment`]).
+    pub fn commitment(&self) -> Result<Digest> {
+        let id = Digest::sha256(&self.entry.entry.canonical_bytes()?);
+        Ok(record_commitment(&id, &self.entry.signature, self.superseded_by.as_ref()))
+    }
+}
+
+/// The committed value of a record item: SHA-256 of a tag, the entry id (SHA-256 of the
+/// entry's canonical bytes), the custodian's signature, and the id of the entry that
+/// superseded it (32 zero bytes if none). Binary, so a block of registrations does not
+/// re-encode every entry to commit it.
+pub fn record_commitment(entry_id: &Digest, signature: &crate::signature::Signature, superseded_by: Option<&Digest>) -> Digest {
+    let mut bytes = Vec::with_capacity(200);
+    bytes.extend_from_slice(b"fhirbus/v1/record-item\0");
+    bytes.extend_from_slice(entry_id.as_bytes());
+    bytes.extend_from_slice(&signature.key_id.0);
+    bytes.extend_from_slice(signature.as_bytes());
+    bytes.extend_from_slice(superseded_by.map_or(&[0u8; 32], |d| d.as_bytes()));
+    Digest::sha256(&bytes)
+}
+
 /// The kinds of committed items and how their keys are formed; a light client uses these to
 /// know which key a proof must be for.
 pub mod item {
@@ -342,7 +364,7 @@ impl State {
     }
 
     pub(crate) fn commit_record(&mut self, id: &Digest) -> Result<()> {
-        let value = self.record_view(id).map(|v| value_hash(&v)).transpose()?;
+        let value = self.records.get(id).map(|r| record_commitment(&r.id, &r.entry.signature, r.superseded_by.as_ref()));
         self.commitment.set(item::record(id), value);
         Ok(())
     }

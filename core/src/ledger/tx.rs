@@ -8,6 +8,8 @@
 //! envelope must then be fully determined by the entry (time equal to the entry's, nonce all
 //! zero, no envelope signatures), leaving nothing unsigned that could vary.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::canonical::{self, Limits};
@@ -275,6 +277,21 @@ impl Transaction {
     }
 }
 
+/// A transaction's derived values (see [`SignedTransaction::prepare`]).
+#[derive(Debug, Clone)]
+pub struct PreparedTx {
+    /// The transaction id (its replay guard).
+    pub id: Digest,
+    /// The bytes the envelope signatures cover (empty for a record registration).
+    pub msg: Arc<Vec<u8>>,
+    /// The record entry's canonical bytes, for record kinds.
+    pub entry_msg: Option<Arc<Vec<u8>>>,
+    /// The record entry's id, for record kinds.
+    pub entry_id: Option<Digest>,
+    /// The Merkle leaf hash of the transaction in its block.
+    pub leaf: Digest,
+}
+
 /// A transaction with its signatures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -292,10 +309,49 @@ impl SignedTransaction {
         canonical::jcs_of(self)
     }
 
-    /// The transaction id: SHA-256 of the canonical encoding of the signed part. Signatures are
-    /// outside it (they have low S and one encoding, so they cannot be varied anyway).
+    /// The transaction id: SHA-256 of the canonical encoding of the signed part (signatures
+    /// are outside it). A record registration, whose envelope the entry fixes, is identified by
+    /// its entry instead: SHA-256 of a tag and the entry id.
     pub fn id(&self) -> Result<Digest> {
-        Ok(Digest::sha256(&self.tx.canonical_bytes()?))
+        Ok(self.prepare()?.id)
+    }
+
+    /// What validation needs of a transaction, computed once: the bytes its envelope
+    /// signatures cover, its id, the entry's canonical bytes and id for record kinds, and its
+    /// Merkle leaf (the id and every signature, so the block commits to the signatures too).
+    pub fn prepare(&self) -> Result<PreparedTx> {
+        self.check_shape()?;
+        let (entry_msg, entry_id) = match &self.tx.body {
+            TxBody::RegisterRecord { entry } | TxBody::SupersedeRecord { entry, .. } => {
+                let bytes = entry.entry.canonical_bytes()?;
+                let id = Digest::sha256(&bytes);
+                (Some(Arc::new(bytes)), Some(id))
+            }
+            _ => (None, None),
+        };
+        let (msg, id) = match (&self.tx.body, entry_id) {
+            (TxBody::RegisterRecord { .. }, Some(entry_id)) => {
+                let mut tagged = b"fhirbus/v1/register-record\0".to_vec();
+                tagged.extend_from_slice(entry_id.as_bytes());
+                (Arc::new(Vec::new()), Digest::sha256(&tagged))
+            }
+            _ => {
+                let bytes = self.tx.canonical_bytes()?;
+                let id = Digest::sha256(&bytes);
+                (Arc::new(bytes), id)
+            }
+        };
+        let mut leaf = Vec::with_capacity(32 + self.signatures.len() * 96);
+        leaf.extend_from_slice(id.as_bytes());
+        for sig in &self.signatures {
+            leaf.extend_from_slice(&sig.key_id.0);
+            leaf.extend_from_slice(sig.as_bytes());
+        }
+        if let TxBody::RegisterRecord { entry } = &self.tx.body {
+            leaf.extend_from_slice(&entry.signature.key_id.0);
+            leaf.extend_from_slice(entry.signature.as_bytes());
+        }
+        Ok(PreparedTx { id, msg, entry_msg, entry_id, leaf: super::merkle::leaf_hash(&leaf) })
     }
 
     /// Strict decoding: size, JSON, duplicate keys, unknown fields, version, limits.

@@ -62,16 +62,37 @@ pub(crate) fn apply_txs(state: &State, block: &Block) -> Result<(State, Vec<Audi
         next.seen.remove(&id);
         next.commitment.set(super::state::item::seen(&id), None);
     }
+    let prepared = prepare_all(&block.txs)?;
     let mut checks = Vec::new();
     let mut events = Vec::with_capacity(block.txs.len());
-    for (index, stx) in block.txs.iter().enumerate() {
+    for (index, (stx, prep)) in block.txs.iter().zip(&prepared).enumerate() {
         let cx = TxContext { height: block.header.height, block_time: time, index };
         let event = next
-            .apply_tx(stx, &cx, &mut checks)
+            .apply_tx(stx, prep, &cx, &mut checks)
             .map_err(|e| Error::new(e.code(), format!("transaction {index}: {}", e.detail())))?;
         events.push(event);
     }
+    let leaves: Vec<_> = prepared.iter().map(|p| p.leaf).collect();
+    if super::merkle::root_of_hashes(&leaves) != block.header.tx_root {
+        return Err(Error::new(ErrorCode::BadSignature, "transaction root does not match the transactions"));
+    }
     Ok((next, events, checks))
+}
+
+/// Every transaction's canonical bytes, ids and leaf, in parallel where there are threads.
+fn prepare_all(txs: &[super::tx::SignedTransaction]) -> Result<Vec<super::tx::PreparedTx>> {
+    #[cfg(feature = "parallel")]
+    let prepared: Vec<Result<super::tx::PreparedTx>> = {
+        use rayon::prelude::*;
+        txs.par_iter().map(super::tx::SignedTransaction::prepare).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let prepared: Vec<Result<super::tx::PreparedTx>> = txs.iter().map(super::tx::SignedTransaction::prepare).collect();
+    prepared
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| p.map_err(|e| Error::new(e.code(), format!("transaction {i}: {}", e.detail()))))
+        .collect()
 }
 
 /// Validate `block` against `state` and return the state after it. Nothing of `state` changes.
@@ -113,9 +134,6 @@ fn check_and_apply(state: &State, block: &Block) -> Result<(Applied, Vec<SigChec
     }
     if h.time < state.time {
         return Err(Error::new(ErrorCode::InvalidValue, "block time before the previous block's"));
-    }
-    if h.tx_root != Block::tx_root(&block.txs)? {
-        return Err(Error::new(ErrorCode::BadSignature, "transaction root does not match the transactions"));
     }
     if !state.validators.iter().any(|v| v.key_id() == h.proposer) {
         return Err(Error::new(ErrorCode::UnknownKey, "proposer is not a validator"));
