@@ -90,6 +90,11 @@ impl KeyId {
         Self(h.finalize().into())
     }
 
+    /// From exactly 32 bytes.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self> {
+        bytes.try_into().map(Self).map_err(|_| Error::new(ErrorCode::InvalidLength, "key id: 32 bytes"))
+    }
+
     /// Lower-case hex.
     pub fn to_hex(&self) -> String {
         hex::encode(self.0)

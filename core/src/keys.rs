@@ -24,6 +24,17 @@ pub enum KeyPurpose {
     Encryption = 2,
 }
 
+impl KeyPurpose {
+    /// The purpose with this number (as the binding layers pass it): 1 signing, 2 encryption.
+    pub fn from_u8(n: u8) -> Result<Self> {
+        match n {
+            1 => Ok(Self::Signing),
+            2 => Ok(Self::Encryption),
+            _ => Err(Error::new(ErrorCode::InvalidValue, "key purpose: 1 (signing) or 2 (encryption)")),
+        }
+    }
+}
+
 /// A public key of either purpose.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PublicKey {

@@ -131,6 +131,13 @@ impl Commitment {
     pub fn root(&mut self) -> Digest {
         if !self.dirty.is_empty() {
             let dirty = core::mem::take(&mut self.dirty);
+            let dirty: Vec<usize> = dirty.into_iter().collect();
+            #[cfg(feature = "parallel")]
+            let fresh: Vec<(usize, Digest)> = {
+                use rayon::prelude::*;
+                dirty.par_iter().map(|&b| (b, bucket_hash(self.bucket_leaves(b)))).collect()
+            };
+            #[cfg(not(feature = "parallel"))]
             let fresh: Vec<(usize, Digest)> = dirty.iter().map(|&b| (b, bucket_hash(self.bucket_leaves(b)))).collect();
             let tree = Arc::make_mut(&mut self.tree);
             let mut parents = BTreeSet::new();

@@ -203,10 +203,6 @@ pub mod item {
     pub fn consent(p: &Pseudonym, id: &str) -> Digest {
         leaf_key("consent", &[p.as_bytes().as_slice(), id.as_bytes()].concat())
     }
-    /// The key of a replay guard.
-    pub fn seen(tx: &Digest) -> Digest {
-        leaf_key("seen", tx.as_bytes())
-    }
     /// The key of an audit event.
     pub fn audit(tx: &Digest) -> Digest {
         leaf_key("audit", tx.as_bytes())

@@ -60,7 +60,6 @@ pub(crate) fn apply_txs(state: &State, block: &Block) -> Result<(State, Vec<Audi
     for (t, id) in expired {
         next.seen_by_time.remove(&(t, id));
         next.seen.remove(&id);
-        next.commitment.set(super::state::item::seen(&id), None);
     }
     let prepared = prepare_all(&block.txs)?;
     let mut checks = Vec::new();
