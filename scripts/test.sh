@@ -8,7 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-SUITES=(rust c java csharp wasm-node wasm-browser python kotlin swift fuzz e2e)
+SUITES=(rust c java csharp wasm-node wasm-browser python kotlin swift fuzz fhir-servers e2e)
 [ $# -gt 0 ] && SUITES=("$@")
 
 if ! bash .ci/tools.sh all; then
