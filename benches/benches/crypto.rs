@@ -71,7 +71,7 @@ fn main() -> fhirbus::Result<()> {
     );
 
     // --- pointer seal and open --------------------------------------------------------------
-    let pointer = format!("https://fhir.hospital-a.example/fhir/Observation/{}/_history/1", "x".repeat(66));
+    let pointer = format!("https://fhir.hospital-a.example/fhir/Observation/{}/_history/1", "x".repeat(80));
     let pointer = &pointer[..128];
     let patient = Pseudonym([1; 32]);
     let custodian = OrgId::new("hospital-a")?;
