@@ -13,7 +13,6 @@
 //! The root does not depend on the order in which items were written.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sha2::Digest as _;
@@ -56,8 +55,9 @@ fn bucket_hash<'a>(leaves: impl Iterator<Item = (&'a Digest, &'a Digest)>) -> Di
 pub struct Commitment {
     leaves: imbl::OrdMap<Digest, Digest>,
     /// Heap order: node 1 is the root, node i has children 2i and 2i+1, bucket b is node
-    /// BUCKETS + b. Node 0 is unused.
-    tree: Arc<Vec<Digest>>,
+    /// BUCKETS + b. Node 0 is unused. A persistent vector: a copy of the state for a block
+    /// shares it, and an update copies only the chunks it touches.
+    tree: imbl::Vector<Digest>,
     dirty: BTreeSet<usize>,
 }
 
@@ -87,7 +87,7 @@ impl Commitment {
             level_hash = node_hash(&level_hash, &level_hash);
             width /= 2;
         }
-        Self { leaves: imbl::OrdMap::new(), tree: Arc::new(tree), dirty: BTreeSet::new() }
+        Self { leaves: imbl::OrdMap::new(), tree: tree.into_iter().collect(), dirty: BTreeSet::new() }
     }
 
     /// Set (or, with `None`, remove) the item with this key.
@@ -139,7 +139,7 @@ impl Commitment {
             };
             #[cfg(not(feature = "parallel"))]
             let fresh: Vec<(usize, Digest)> = dirty.iter().map(|&b| (b, bucket_hash(self.bucket_leaves(b)))).collect();
-            let tree = Arc::make_mut(&mut self.tree);
+            let tree = &mut self.tree;
             let mut parents = BTreeSet::new();
             for (b, h) in fresh {
                 if let Some(slot) = tree.get_mut(BUCKETS + b) {
