@@ -46,6 +46,7 @@ tools_js() {
   local dir want
   dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/bindings/js"
   command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+  [ -f "$dir/package-lock.json" ] || { log "no bindings/js/package-lock.json: npm tools skipped"; return 0; }
   want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
   if [ -d "$dir/node_modules" ] && [ "$(cat "$dir/node_modules/.fhirbus-lock-sha256" 2>/dev/null)" = "$want" ]; then
     return 0
@@ -111,17 +112,18 @@ tools_uniffi() {
   command -v java >/dev/null 2>&1 || apt_install openjdk-17-jdk-headless
   command -v npm >/dev/null 2>&1 || apt_install nodejs npm
   apt_install libjna-java
+  if ! python3 -m pytest --version >/dev/null 2>&1; then
+    log "pip install pytest"
+    python3 -m pip install --quiet "pytest==$PYTEST_VERSION" >&2 \
+      || python3 -m pip install --quiet --break-system-packages "pytest==$PYTEST_VERSION" >&2
+  fi
+  [ -f "$dir/package-lock.json" ] || { log "no bindings/kotlin/package-lock.json: Kotlin compiler skipped"; return 0; }
   want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
   if ! { [ -x "$dir/node_modules/kotlin-compiler/bin/kotlinc-jvm" ] \
       && [ "$(cat "$dir/node_modules/.fhirbus-lock-sha256" 2>/dev/null)" = "$want" ]; }; then
     log "npm ci in bindings/kotlin (kotlin-compiler)"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
     printf '%s\n' "$want" > "$dir/node_modules/.fhirbus-lock-sha256"
-  fi
-  if ! python3 -m pytest --version >/dev/null 2>&1; then
-    log "pip install pytest"
-    python3 -m pip install --quiet "pytest==$PYTEST_VERSION" >&2 \
-      || python3 -m pip install --quiet --break-system-packages "pytest==$PYTEST_VERSION" >&2
   fi
 }
 
