@@ -3,7 +3,9 @@
  *
  * The embeddable core of a consent-gated record-locator network for healthcare: canonical
  * JSON and digests, signatures, pointer encryption, key wrapping, pseudonyms, record entries
- * and key sets. Link libfhirbus_ffi (shared: -lfhirbus_ffi; static: libfhirbus_ffi.a plus
+ * and key sets; consents (FHIR Consent import and export, decisions), the ledger (block
+ * validation, state queries, light-client proofs, transactions, an embedded network) and the
+ * access flow. Link libfhirbus_ffi (shared: -lfhirbus_ffi; static: libfhirbus_ffi.a plus
  * -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc, see bindings/c/README.md).
  *
  * CONVENTIONS (they hold for every function below unless its comment says otherwise)
@@ -25,7 +27,15 @@
  *   caller memory after a call returns.
  *
  * Text arguments (const char *) are NUL-terminated UTF-8; invalid UTF-8 is
- *   FHIRBUS_INVALID_TEXT. JSON documents are byte buffers (pointer and length).
+ *   FHIRBUS_INVALID_TEXT. JSON documents are byte buffers (pointer and length). Every view
+ *   the library returns (decisions, records, audit trails, proofs, releases) is RFC 8785 JSON
+ *   with camelCase keys, digests and key ids in lower-case hex, pseudonyms in base64url and
+ *   times in milliseconds since the Unix epoch.
+ *
+ * Lists of handles are a pointer to an array of handles and a count
+ *   (const T *const *items, size_t count): NULL with count 0 is the empty list; a NULL item
+ *   is FHIRBUS_NULL_ARGUMENT and an item that is no live handle of the type
+ *   FHIRBUS_INVALID_HANDLE. The library keeps no pointer to the array.
  *
  * Fixed-size outputs (digests, keys, key ids, signatures, nonces) are written to a caller
  *   buffer of at least the size given by the FHIRBUS_*_LEN constants; a smaller out_len is
@@ -37,9 +47,12 @@
  *   buffer's bytes when it is freed.
  *
  * Handles. Stateful things are opaque handles: fhirbus_signing_key, fhirbus_data_key,
- *   fhirbus_encryption_key, fhirbus_pseudonym_key, fhirbus_record_entry, fhirbus_key_set.
- *   Each comes from a _generate/_new/_from_.../_decode function and is released by its _free
- *   function, which accepts NULL. Key handles zeroize their secrets when freed.
+ *   fhirbus_encryption_key, fhirbus_pseudonym_key, fhirbus_record_entry, fhirbus_key_set,
+ *   fhirbus_consent, fhirbus_ledger_state, fhirbus_embedded_network.
+ *   Each comes from a _generate/_new/_from_.../_decode function (a ledger state also from
+ *   fhirbus_embedded_network_state) and is released by its _free function, which accepts
+ *   NULL. Key handles, and networks (which hold validator keys), zeroize their secrets when
+ *   freed.
  *   Every handle is checked before use against the library's registry of live handles: a
  *   freed handle, a handle of another type, or any other pointer is FHIRBUS_INVALID_HANDLE,
  *   and freeing it again does nothing; the library never reads through a handle pointer.
@@ -48,16 +61,25 @@
  *
  * Threads. Every handle type is thread-safe: one handle may be used by several threads at
  *   once. fhirbus_key_set serializes its mutations (add, rotate, promote, revoke) with an
- *   internal lock; all other handles are immutable. Freeing a handle while another thread is
- *   inside a call with it is memory-safe (the object lives until that call returns), but is a
- *   logic error of the caller. Last error messages are per thread.
+ *   internal lock. fhirbus_ledger_state runs its queries concurrently and serializes
+ *   apply_block, state_root and prove (which update its commitment cache) with them through an
+ *   internal read-write lock. fhirbus_embedded_network serializes every call on it with an
+ *   internal lock (a snapshot from fhirbus_embedded_network_state is a separate handle). All
+ *   other handles (keys, record entries, consents) are immutable. Freeing a handle while
+ *   another thread is inside a call with it is memory-safe (the object lives until that call
+ *   returns), but is a logic error of the caller. Last error messages are per thread.
  *
  * Enumerations are passed as integers and validated (FHIRBUS_INVALID_VALUE otherwise):
  *   domain: 1 record entry, 2 transaction, 3 block header, 4 consent, 5 access request,
  *           6 application;
  *   FHIR canonicalization variant: 0 full, 1 #data (no text), 2 #static (no text, no meta);
  *   backend: 0 the default (AWS-LC), 1 AWS-LC, 2 RustCrypto;
- *   key purpose: 1 signing, 2 encryption.
+ *   key purpose: 1 signing, 2 encryption;
+ *   FHIR version of a Consent: 4 (R4), 5 (R5);
+ *   flags (allow_emergency): 0 false, 1 true (uint32_t rather than bool, which JNA and
+ *           P/Invoke would marshal as a 4-byte int).
+ *   Codes of the domain are text, checked by the core: purposes of use are v3 ActReason codes
+ *   ("TREAT", "ETREAT", "BTG", ...); proof kinds are "record", "member", "patient", "consent".
  *
  * Randomness comes from the operating system (getrandom); time is always an argument
  *   (milliseconds since the Unix epoch), never read from a clock.
@@ -162,9 +184,17 @@ typedef uint32_t fhirbus_code;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// A patient's consent (opaque; immutable). Thread-safe.
+typedef struct fhirbus_consent fhirbus_consent;
+
 // An AES-256-GCM data key of one (patient, custodian, epoch) (opaque). Zeroized when freed.
 // Thread-safe: one key may seal and open on several threads at once.
 typedef struct fhirbus_data_key fhirbus_data_key;
+
+// An embedded network (opaque): in-process validators that order submitted transactions
+// into blocks, sign and apply them. Thread-safe: every call takes an internal lock, so calls
+// on one network are serialized.
+typedef struct fhirbus_embedded_network fhirbus_embedded_network;
 
 // An HPKE P-256 encryption key pair (opaque): data keys are wrapped to its public half and
 // unwrapped with it. The secret is zeroized when freed. Thread-safe.
@@ -174,6 +204,12 @@ typedef struct fhirbus_encryption_key fhirbus_encryption_key;
 // and verifications run concurrently; `add`, `rotate`, `promote` and `revoke` take an
 // internal lock and are serialized with them.
 typedef struct fhirbus_key_set fhirbus_key_set;
+
+// A ledger state (opaque): what a node holds after applying a chain of blocks. Thread-safe:
+// queries run concurrently; `fhirbus_ledger_state_apply_block`, `_state_root` and `_prove`
+// (which update the state commitment's cache) take an internal lock and are serialized with
+// them.
+typedef struct fhirbus_ledger_state fhirbus_ledger_state;
 
 // The network's pseudonym key (opaque). Zeroized when freed. Thread-safe.
 typedef struct fhirbus_pseudonym_key fhirbus_pseudonym_key;
@@ -740,6 +776,377 @@ fhirbus_result fhirbus_key_set_verify(const fhirbus_key_set *key_set,
                                       const uint8_t *sig,
                                       size_t sig_len,
                                       uint64_t claimed_ms);
+
+// Import a FHIR Consent resource (JSON, at most 1 MiB) of FHIR `version` (4 for R4, 5 for R5)
+// for the patient whose 32-byte pseudonym is `patient` (the Consent's own patient reference is
+// the host's and is not carried). Elements the model cannot represent are refused, never
+// dropped: `FHIRBUS_CONSENT_UNSUPPORTED_ELEMENT` or `FHIRBUS_CONSENT_INVALID`, the last error
+// message naming the element (`Consent.provision.actor[0].role: ...`), never its value. Free
+// the consent with `fhirbus_consent_free`.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_consent_from_fhir(const uint8_t *json,
+                                         size_t json_len,
+                                         uint32_t version,
+                                         const uint8_t *patient,
+                                         size_t patient_len,
+                                         fhirbus_consent **out);
+
+// Decode a consent's canonical encoding (as `fhirbus_consent_encode` writes it and a
+// GrantConsent transaction carries it), strictly: anything but the canonical form is refused.
+// Free the consent with `fhirbus_consent_free`.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_consent_decode(const uint8_t *bytes,
+                                      size_t bytes_len,
+                                      fhirbus_consent **out);
+
+// Free a consent (NULL, or a handle already freed: nothing happens).
+void fhirbus_consent_free(fhirbus_consent *consent);
+
+// Export the consent as FHIR Consent JSON of FHIR `version` (4 or 5), into `*out`. The patient
+// is named by its pseudonym (identifier system `urn:fhirbus:patient-pseudonym`).
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_consent_to_fhir(const fhirbus_consent *consent,
+                                       uint32_t version,
+                                       fhirbus_buffer *out);
+
+// The consent's canonical encoding (RFC 8785 JSON), into `*out`: what a GrantConsent
+// transaction carries as its `body.consent`.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_consent_encode(const fhirbus_consent *consent, fhirbus_buffer *out);
+
+// The consent's id (its id on the network, text), into `*out`.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_consent_id(const fhirbus_consent *consent, fhirbus_buffer *out);
+
+// The patient's pseudonym (`FHIRBUS_PSEUDONYM_LEN` bytes).
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_consent_patient(const fhirbus_consent *consent,
+                                       uint8_t *out,
+                                       size_t out_len);
+
+// The consent engine's decision on a request, from the consents `consents[0..consents_count]`
+// (a list of handles; NULL with count 0 is no consent: the network's default, deny) at
+// `now_ms`: `requester` (a member organisation id) asks for the patient's (32-byte pseudonym)
+// data of `resource_type`, recorded at `data_date_ms`, for `purpose` (a v3 ActReason code:
+// `TREAT`, `ETREAT`, `BTG`, ...). `allow_emergency` (0 or 1) is the network's emergency
+// policy. Writes the decision as JSON to `*out`:
+// `{"permit":bool,"basis":"consent"|"emergencyPolicy"|"networkDefault","consent":id?,
+// "path":[n...]?,"obligations":{"audit":bool,"notifyPatient":bool},"explanation":text}`.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_decide(const fhirbus_consent *const *consents,
+                              size_t consents_count,
+                              const char *requester,
+                              const uint8_t *patient,
+                              size_t patient_len,
+                              const char *purpose,
+                              const char *resource_type,
+                              uint64_t data_date_ms,
+                              uint32_t allow_emergency,
+                              uint64_t now_ms,
+                              fhirbus_buffer *out);
+
+// The state a genesis document founds (the genesis JSON: chain id, time, members, council,
+// validators, policy; at most 1 MiB, decoded strictly). Free it with
+// `fhirbus_ledger_state_free`.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_ledger_state_from_genesis(const uint8_t *genesis,
+                                                 size_t genesis_len,
+                                                 fhirbus_ledger_state **out);
+
+// Free a ledger state (NULL, or a handle already freed: nothing happens).
+void fhirbus_ledger_state_free(fhirbus_ledger_state *state);
+
+// Validate an encoded block (structure, every signature and the quorum, each transaction
+// against the state) and apply it. On success the state moves to the block and the events it
+// produced go to `*events_out` as a JSON array of audit events; on failure the state is left
+// exactly as it was (`FHIRBUS_BAD_SIGNATURE` for a short or forged quorum,
+// `FHIRBUS_INVALID_VALUE` for a block that does not link, ...).
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_ledger_state_apply_block(fhirbus_ledger_state *state,
+                                                const uint8_t *block,
+                                                size_t block_len,
+                                                fhirbus_buffer *events_out);
+
+// The height of the last applied block (0 at genesis).
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_ledger_state_height(const fhirbus_ledger_state *state, uint64_t *out);
+
+// The state commitment (`FHIRBUS_DIGEST_LEN` bytes): the root a block header commits to and
+// proofs are checked against.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_ledger_state_state_root(const fhirbus_ledger_state *state,
+                                               uint8_t *out,
+                                               size_t out_len);
+
+// The hash the next block must link to (`FHIRBUS_DIGEST_LEN` bytes).
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_ledger_state_last_hash(const fhirbus_ledger_state *state,
+                                              uint8_t *out,
+                                              size_t out_len);
+
+// The chain id, into `*out` (text).
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_ledger_state_chain(const fhirbus_ledger_state *state, fhirbus_buffer *out);
+
+// Every record entry of the patient (32-byte pseudonym), superseded ones included, in
+// registration order, as JSON: `[{"id":hex,"entry":<signed entry>,"supersededBy":hex?}...]`.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_ledger_state_records(const fhirbus_ledger_state *state,
+                                            const uint8_t *patient,
+                                            size_t patient_len,
+                                            fhirbus_buffer *out);
+
+// The patient's current entries that `requester` may open for `purpose` (a v3 ActReason
+// code) at `now_ms`, each with the decision that permits it, as JSON:
+// `[{"record":{...},"decision":{...}}...]`.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_ledger_state_visible_records(const fhirbus_ledger_state *state,
+                                                    const char *requester,
+                                                    const uint8_t *patient,
+                                                    size_t patient_len,
+                                                    const char *purpose,
+                                                    uint64_t now_ms,
+                                                    fhirbus_buffer *out);
+
+// The patient's consents (revoked ones included), each in its canonical encoding, as a JSON
+// array.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_ledger_state_consents(const fhirbus_ledger_state *state,
+                                             const uint8_t *patient,
+                                             size_t patient_len,
+                                             fhirbus_buffer *out);
+
+// The patient's audit trail (who asked for what, when, for which purpose, with what decision)
+// as a JSON array of events.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_ledger_state_audit(const fhirbus_ledger_state *state,
+                                          const uint8_t *patient,
+                                          size_t patient_len,
+                                          fhirbus_buffer *out);
+
+// The patient's audit trail as a FHIR R4 Bundle of AuditEvent resources (emergency access
+// marked with ETREAT and DICOM 110127 "Emergency Override Started").
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_ledger_state_audit_fhir(const fhirbus_ledger_state *state,
+                                               const uint8_t *patient,
+                                               size_t patient_len,
+                                               fhirbus_buffer *out);
+
+// An organisation's own actions as a JSON array of events.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_ledger_state_org_actions(const fhirbus_ledger_state *state,
+                                                const char *org,
+                                                fhirbus_buffer *out);
+
+// A member's view as JSON (its name, keys with their history, admission and removal times),
+// or `null` when `org` is no member.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_ledger_state_member(const fhirbus_ledger_state *state,
+                                           const char *org,
+                                           fhirbus_buffer *out);
+
+// A proof, for a light client, that an item is (or is not) under the current state root.
+// `kind` and `id`: `record` and the entry id in hex, `member` and the organisation id,
+// `patient` and the pseudonym in base64url, or `consent` and `<pseudonym>/<consent id>`.
+// Writes `{"root":hex,"value":hex?,"proof":{...}}` to `*out` (`value`, the item's value hash,
+// is absent when the item is).
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_ledger_state_prove(const fhirbus_ledger_state *state,
+                                          const char *kind,
+                                          const char *id,
+                                          fhirbus_buffer *out);
+
+// A light client's check, with no ledger state: the proof (the `proof` member of what
+// `fhirbus_ledger_state_prove` writes, as JSON) shows that the item whose value hash is
+// `value` (32 bytes) is under the trusted state `root` (32 bytes, from a block header); with
+// `value_len` 0 (`value` may then be NULL), that no such item is. `FHIRBUS_OK` when it does;
+// `FHIRBUS_BAD_SIGNATURE` when it does not.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_verify_proof(const uint8_t *root,
+                                    size_t root_len,
+                                    const uint8_t *proof,
+                                    size_t proof_len,
+                                    const uint8_t *value,
+                                    size_t value_len);
+
+// Sign an unsigned transaction, given as JSON (`{"v":1,"chain":..,"time":ms,"nonce":base64url
+// of 16 bytes,"body":{"type":"enrol_patient",...}}`, at most 64 KiB), with each of the keys
+// `keys[0..keys_count]` in order (a list of handles: the signers its kind needs, a member, a
+// patient, a council quorum). Writes the signed transaction's canonical encoding to `*out`,
+// ready for `fhirbus_embedded_network_submit`.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_transaction_sign(const uint8_t *tx,
+                                        size_t tx_len,
+                                        const fhirbus_signing_key *const *keys,
+                                        size_t keys_count,
+                                        fhirbus_buffer *out);
+
+// The transaction that registers a signed record entry (its encoding, as
+// `fhirbus_record_entry_seal_and_sign` writes it) on `chain`, into `*out`. The entry's own
+// signature authorizes it: the transaction carries no other.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_transaction_register_record(const char *chain,
+                                                   const uint8_t *entry,
+                                                   size_t entry_len,
+                                                   fhirbus_buffer *out);
+
+// A network at the genesis `genesis` (JSON), run in this process by the validator keys
+// `validators[0..validators_count]` (a list of handles: the genesis validators, or at least a
+// quorum of them; the network keeps copies, so the handles may be freed afterwards).
+// `FHIRBUS_UNKNOWN_KEY` when they are not. Free it with `fhirbus_embedded_network_free`.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_embedded_network_new(const uint8_t *genesis,
+                                            size_t genesis_len,
+                                            const fhirbus_signing_key *const *validators,
+                                            size_t validators_count,
+                                            fhirbus_embedded_network **out);
+
+// Free an embedded network (NULL, or a handle already freed: nothing happens). Its keys are
+// zeroized.
+void fhirbus_embedded_network_free(fhirbus_embedded_network *net);
+
+// Queue a signed transaction (its encoding) for the next block, after checking that it would
+// apply at `now_ms` (a bad transaction is refused here, with its code, rather than dropped
+// later). Writes its transaction id (`FHIRBUS_DIGEST_LEN` bytes) to `tx_id_out`.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_embedded_network_submit(fhirbus_embedded_network *net,
+                                               const uint8_t *tx,
+                                               size_t tx_len,
+                                               uint64_t now_ms,
+                                               uint8_t *tx_id_out,
+                                               size_t tx_id_out_len);
+
+// Order the pending transactions into a block at `now_ms` (or the last block's time, if
+// later), sign it with every validator, validate and apply it. Writes the block's encoding to
+// `*block_out`, for the host's log and for other nodes (`fhirbus_ledger_state_apply_block`).
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_embedded_network_produce_block(fhirbus_embedded_network *net,
+                                                      uint64_t now_ms,
+                                                      fhirbus_buffer *block_out);
+
+// A snapshot of the network's current state, as a new ledger state handle (later blocks do
+// not change it). Free it with `fhirbus_ledger_state_free`.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_embedded_network_state(const fhirbus_embedded_network *net,
+                                              fhirbus_ledger_state **out);
+
+// Requester: the signed access request of `requester` (a member, signing with its key
+// `signing_key`) for the record entry `entry` (its 32-byte id) for `purpose` (a v3 ActReason
+// code; `ETREAT` or `BTG` to break the glass) at `now_ms`, carrying the decision the state
+// gives (validators recompute it). Writes the signed transaction's encoding to `*tx_out`
+// (submit it whatever the decision: a denied request belongs in the audit trail too) and the
+// decision as JSON (as `fhirbus_decide` writes it) to `*decision_out`. The transaction's nonce
+// comes from the operating system's randomness.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_request_access(const fhirbus_ledger_state *state,
+                                      const char *requester,
+                                      const fhirbus_signing_key *signing_key,
+                                      const uint8_t *entry,
+                                      size_t entry_len,
+                                      const char *purpose,
+                                      uint64_t now_ms,
+                                      fhirbus_buffer *tx_out,
+                                      fhirbus_buffer *decision_out);
+
+// Requester: open the pointer of the record entry `entry` (its 32-byte id) with the data key
+// its custodian shared to `requester` for the entry's epoch, unwrapped with the requester's
+// `encryption_key`. The URL (a FHIR versioned read URL) goes to `*url_out`.
+// `FHIRBUS_NO_DATA_KEY_SHARE` when no key was shared to the requester for that epoch.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_open_pointer(const fhirbus_ledger_state *state,
+                                    const char *requester,
+                                    const fhirbus_encryption_key *encryption_key,
+                                    const uint8_t *entry,
+                                    size_t entry_len,
+                                    fhirbus_buffer *url_out);
+
+// Requester: check a fetched FHIR resource (JSON) against the record entry `entry` (its
+// 32-byte id) on the ledger: its resource type and content digest. `FHIRBUS_DIGEST_MISMATCH`
+// when it differs.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_check_fetched(const fhirbus_ledger_state *state,
+                                     const uint8_t *entry,
+                                     size_t entry_len,
+                                     const uint8_t *resource,
+                                     size_t resource_len);
+
+// Custodian: whether `custodian` may release the record a committed access request (the
+// signed transaction's encoding, as `fhirbus_request_access` wrote it) asks for, at `now_ms`.
+// The request must be on the ledger (`FHIRBUS_NOT_ON_LEDGER`), for one of this custodian's
+// entries, recorded as permitted and still permitted by the consents now
+// (`FHIRBUS_ACCESS_DENIED`). Writes the release as JSON to `*out`:
+// `{"entry":hex,"requester":org,"emergency":bool,"obligations":{"audit":bool,"notifyPatient":bool}}`.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_custodian_release(const fhirbus_ledger_state *state,
+                                         const char *custodian,
+                                         const uint8_t *request,
+                                         size_t request_len,
+                                         uint64_t now_ms,
+                                         fhirbus_buffer *out);
 
 #ifdef __cplusplus
 }  // extern "C"

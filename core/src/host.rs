@@ -145,6 +145,22 @@ pub fn member_json(state: &State, org: &str) -> Result<Vec<u8>> {
     to_json(&state.member_view(&OrgId::new(org)?))
 }
 
+/// An active member's primary key of `purpose` (`signing` or `encryption`, the transaction
+/// codes), SEC1: the key a `share_data_key` transaction must wrap a data key to. The member
+/// view lists every key but not which one is primary.
+pub fn member_primary_key(state: &State, org: &str, purpose: &str) -> Result<[u8; 65]> {
+    let purpose = match purpose {
+        "signing" => crate::keys::KeyPurpose::Signing,
+        "encryption" => crate::keys::KeyPurpose::Encryption,
+        _ => return Err(Error::new(ErrorCode::InvalidValue, "key purpose: signing or encryption")),
+    };
+    let member = state
+        .member(&OrgId::new(org)?)
+        .filter(|m| m.is_active())
+        .ok_or_else(|| Error::new(ErrorCode::InvalidValue, "organisation is not an active member"))?;
+    Ok(member.keys.primary(purpose)?.key.to_sec1())
+}
+
 /// The state key and committed value of an item, for a light client to check a proof:
 /// `kind` is `record` (id: entry id hex), `member` (id: org), `patient` (id: pseudonym text)
 /// or `consent` (id: `<pseudonym>/<consent id>`). The value is `None` when absent.
@@ -253,15 +269,23 @@ mod tests {
 
     #[test]
     fn an_embedded_network_runs_on_copies_of_borrowed_keys() {
-        use crate::ledger::{Genesis, NetworkPolicy};
         use crate::ledger::tx::PublicKeyBytes;
+        use crate::ledger::{Genesis, GenesisMember, NetworkPolicy};
         use crate::signature::SigningKey;
+        use crate::wrap::EncryptionSecretKey;
         let keys: Vec<SigningKey> = (1..=4u8).map(|i| SigningKey::from_secret(&[i; 32]).unwrap()).collect();
+        let org = OrgId::new("org-a").unwrap();
+        let member = GenesisMember {
+            org: org.clone(),
+            name: "A".into(),
+            signing_key: PublicKeyBytes(keys[0].verifying_key().to_sec1()),
+            encryption_key: PublicKeyBytes(EncryptionSecretKey::from_secret(&[7; 32]).unwrap().public_key().to_sec1()),
+        };
         let genesis = Genesis {
             chain: "host-net".into(),
             time: Timestamp(1_000),
-            members: vec![],
-            council: vec![],
+            members: vec![member],
+            council: vec![org],
             validators: keys.iter().map(|k| PublicKeyBytes(k.verifying_key().to_sec1())).collect(),
             policy: NetworkPolicy::default(),
         };
@@ -289,5 +313,42 @@ mod tests {
         let v: Value = serde_json::from_slice(&decision_json(&e).unwrap()).unwrap();
         assert_eq!(v["basis"], json!("emergencyPolicy"));
         assert_eq!(v["obligations"]["notifyPatient"], json!(true));
+    }
+
+    #[test]
+    fn a_member_primary_key_follows_rotation() {
+        use crate::ledger::tx::{KeyPurposeWire, PublicKeyBytes, TX_VERSION, Transaction, TxBody};
+        use crate::ledger::{EmbeddedNetwork, Genesis, GenesisMember, NetworkPolicy};
+        use crate::signature::SigningKey;
+        use crate::wrap::EncryptionSecretKey;
+        let sign = SigningKey::from_secret(&[1; 32]).unwrap();
+        let old = EncryptionSecretKey::from_secret(&[7; 32]).unwrap().public_key().to_sec1();
+        let new = EncryptionSecretKey::from_secret(&[8; 32]).unwrap().public_key().to_sec1();
+        let org = OrgId::new("org-a").unwrap();
+        let genesis = Genesis {
+            chain: "host-net".into(),
+            time: Timestamp(1_000),
+            members: vec![GenesisMember {
+                org: org.clone(),
+                name: "A".into(),
+                signing_key: PublicKeyBytes(sign.verifying_key().to_sec1()),
+                encryption_key: PublicKeyBytes(old),
+            }],
+            council: vec![org.clone()],
+            validators: vec![PublicKeyBytes(sign.verifying_key().to_sec1())],
+            policy: NetworkPolicy::default(),
+        };
+        let mut net = EmbeddedNetwork::new(&genesis, vec![SigningKey::from_secret(&[1; 32]).unwrap()]).unwrap();
+        assert_eq!(member_primary_key(net.state(), "org-a", "encryption").unwrap(), old);
+        assert_eq!(member_primary_key(net.state(), "org-a", "signing").unwrap(), sign.verifying_key().to_sec1());
+        let body = TxBody::RotateOrgKey { org, purpose: KeyPurposeWire::Encryption, key: PublicKeyBytes(new) };
+        let tx = Transaction { v: TX_VERSION, chain: "host-net".into(), time: Timestamp(2_000), nonce: [1; 16], body };
+        net.submit(tx.sign(&[&sign]).unwrap(), Timestamp(2_000)).unwrap();
+        net.produce_block(Timestamp(2_100)).unwrap();
+        // Both keys are in the member view; the rotated-in one is primary.
+        assert_eq!(member_primary_key(net.state(), "org-a", "encryption").unwrap(), new);
+        for (org, purpose) in [("org-b", "encryption"), ("org-a", "Encryption"), ("org-a", "2"), ("Org A", "signing")] {
+            assert_eq!(member_primary_key(net.state(), org, purpose).unwrap_err().code(), ErrorCode::InvalidValue, "{org} {purpose}");
+        }
     }
 }

@@ -101,6 +101,17 @@ pub(crate) fn small(n: u32, what: &'static str) -> Res<u8> {
     u8::try_from(n).map_err(|_| Error::new(ErrorCode::InvalidValue, format!("{what}: out of range")))
 }
 
+/// A flag passed as an integer (0 false, 1 true; anything else `FHIRBUS_INVALID_VALUE`). Flags
+/// are `uint32_t` rather than C `bool`: JNA and P/Invoke marshal a boolean as a 4-byte int by
+/// default, and a `bool` other than 0 or 1 would be undefined behaviour in Rust.
+pub(crate) fn flag(n: u32, what: &'static str) -> Res<bool> {
+    match n {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(Error::new(ErrorCode::InvalidValue, format!("{what}: 0 or 1"))),
+    }
+}
+
 /// The backend numbered `n` (`BackendId::from_u8`), or the core's default backend for 0.
 pub(crate) fn backend(n: u32) -> Res<&'static dyn Backend> {
     if n == 0 {
@@ -249,6 +260,27 @@ pub(crate) fn handle<T: Any + Send + Sync>(ptr: *const T, name: &'static str) ->
         .ok_or_else(|| Error::new(ErrorCode::InvalidHandle, format!("argument `{name}` is not a live handle of its type")))
 }
 
+/// An input list of handles of type `T` (`const T *const *items, size_t count`): the live object
+/// behind each, in order. NULL with count 0 is the empty list; NULL with another count, or a
+/// NULL item, is `FHIRBUS_NULL_ARGUMENT`; an item that is not a live handle of type `T` is
+/// `FHIRBUS_INVALID_HANDLE`.
+///
+/// # Safety
+/// A non-NULL `items` points to `count` readable pointers, valid for the call (the header's
+/// contract for input buffers); the pointers themselves are never read through.
+pub(crate) unsafe fn handles<T: Any + Send + Sync>(items: *const *const T, count: usize, name: &'static str) -> Res<Vec<Arc<T>>> {
+    if items.is_null() {
+        return if count == 0 { Ok(Vec::new()) } else { Err(null(name)) };
+    }
+    if count.checked_mul(size_of::<*const T>()).is_none_or(|n| isize::try_from(n).is_err()) {
+        return Err(Error::new(ErrorCode::TooLarge, format!("argument `{name}`: count above PTRDIFF_MAX bytes")));
+    }
+    // SAFETY: non-NULL, `count` pointers within isize::MAX bytes (checked above), readable for
+    // the call per the caller's contract. Only the addresses are used (looked up below).
+    let items = unsafe { std::slice::from_raw_parts(items, count) };
+    items.iter().map(|&item| handle(item, name)).collect()
+}
+
 /// Unregister a handle of type `T` (NULL, a dead handle or one of another type: nothing
 /// happens). The object is dropped once no call in flight holds it.
 pub(crate) fn handle_free<T: Any + Send + Sync>(ptr: *mut T) {
@@ -295,6 +327,30 @@ mod tests {
     }
 
     #[test]
+    fn handle_lists_check_every_item() {
+        let a = handle_new(1u32);
+        let b = handle_new(2u32);
+        let s = handle_new(String::from("x"));
+        let list = [a.cast_const(), b.cast_const()];
+        // SAFETY: `list` holds `list.len()` pointers; NULL lists are never read.
+        unsafe {
+            let got = handles(list.as_ptr(), 2, "l").unwrap();
+            assert_eq!(got.iter().map(|x| **x).collect::<Vec<_>>(), [1, 2]);
+            assert!(handles::<u32>(std::ptr::null(), 0, "l").unwrap().is_empty());
+            assert_eq!(handles::<u32>(std::ptr::null(), 1, "l").unwrap_err().code(), ErrorCode::NullArgument);
+            assert_eq!(handles(list.as_ptr(), usize::MAX, "l").unwrap_err().code(), ErrorCode::TooLarge);
+            let with_null = [a.cast_const(), std::ptr::null()];
+            assert_eq!(handles(with_null.as_ptr(), 2, "l").unwrap_err().code(), ErrorCode::NullArgument);
+            let with_other = [a.cast_const(), s.cast_const().cast::<u32>()];
+            assert_eq!(handles(with_other.as_ptr(), 2, "l").unwrap_err().code(), ErrorCode::InvalidHandle);
+            handle_free(b);
+            assert_eq!(handles(list.as_ptr(), 2, "l").unwrap_err().code(), ErrorCode::InvalidHandle);
+        }
+        handle_free(a);
+        handle_free(s);
+    }
+
+    #[test]
     fn buffers_round_trip_and_reset() {
         let mut b = fhirbus_buffer::from_vec(b"abc".to_vec());
         assert_eq!(b.len, 3);
@@ -318,6 +374,8 @@ mod tests {
             assert_eq!(text(c"\xff".as_ptr(), "x").unwrap_err().code(), ErrorCode::InvalidText);
         }
         assert_eq!(small(256, "x").unwrap_err().code(), ErrorCode::InvalidValue);
+        assert_eq!((flag(0, "f").unwrap(), flag(1, "f").unwrap()), (false, true));
+        assert_eq!(flag(2, "f").unwrap_err().code(), ErrorCode::InvalidValue);
         assert_eq!(backend(9).err().map(|e| e.code()), Some(ErrorCode::InvalidValue));
         assert!(backend(0).is_ok());
     }

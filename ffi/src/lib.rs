@@ -23,6 +23,9 @@ pub mod wrap;
 pub mod pseudonym;
 pub mod record;
 pub mod keys;
+pub mod consent;
+pub mod ledger;
+pub mod access;
 
 pub use conv::fhirbus_buffer;
 pub use error::{fhirbus_code, fhirbus_result};

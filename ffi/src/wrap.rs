@@ -15,7 +15,7 @@ use crate::{FHIRBUS_KEY_ID_LEN, FHIRBUS_PUBLIC_KEY_LEN, FHIRBUS_SECRET_KEY_LEN, 
 /// An HPKE P-256 encryption key pair (opaque): data keys are wrapped to its public half and
 /// unwrapped with it. The secret is zeroized when freed. Thread-safe.
 pub struct fhirbus_encryption_key {
-    key: EncryptionSecretKey,
+    pub(crate) key: EncryptionSecretKey,
 }
 
 /// # Safety

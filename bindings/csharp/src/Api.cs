@@ -18,6 +18,9 @@ namespace Fhirbus
     /// <summary>What a key of a key set is for.</summary>
     public enum KeyPurpose : uint { Signing = 1, Encryption = 2 }
 
+    /// <summary>The FHIR version of a Consent resource.</summary>
+    public enum FhirVersion : uint { R4 = 4, R5 = 5 }
+
     /// <summary>
     /// A failure reported by the library: the stable code (the same number and name in every
     /// fhirbus binding, e.g. 203 BAD_SIGNATURE) and a message that never carries a national
@@ -128,7 +131,64 @@ namespace Fhirbus
             return new WrappedKey(kid, enc, ct);
         }
 
+        /// <summary>
+        /// A light client's check: <paramref name="proof"/> (the "proof" member of what
+        /// LedgerState.Prove returns, as JSON) shows that the item whose value hash is
+        /// <paramref name="value"/> (32 bytes) is under the trusted state <paramref name="root"/>;
+        /// with <paramref name="value"/> null, that no such item is. Throws BAD_SIGNATURE (203) when it does not.
+        /// </summary>
+        public static void VerifyProof(byte[] root, byte[] proof, byte[] value)
+        {
+            Check(Native.fhirbus_verify_proof(root, Len(root), proof, Len(proof), value, new UIntPtr(value == null ? 0u : (ulong)value.LongLength)));
+        }
+
+        /// <summary>Sign an unsigned transaction (its JSON) with each key in order; the signed transaction's encoding.</summary>
+        public static byte[] TransactionSign(byte[] tx, params SigningKey[] keys)
+        {
+            Buffer b = new Buffer();
+            Check(WithList(keys == null ? null : Array.ConvertAll(keys, k => k == null ? null : (SafeHandle)k.Live()),
+                (items, count) => Native.fhirbus_transaction_sign(tx, Len(tx), items, count, out b)));
+            return Take(ref b);
+        }
+
+        /// <summary>The transaction that registers a signed record entry (its encoding) on <paramref name="chain"/>.</summary>
+        public static byte[] TransactionRegisterRecord(string chain, byte[] entry)
+        {
+            Buffer b;
+            Check(Native.fhirbus_transaction_register_record(CStr(chain), entry, Len(entry), out b));
+            return Take(ref b);
+        }
+
         // --- helpers ------------------------------------------------------------------------
+
+        internal delegate uint ListCall(IntPtr[] items, UIntPtr count);
+
+        /// <summary>
+        /// Call with a list of handles (const T *const *items, size_t count): each handle is kept
+        /// alive (DangerousAddRef) for the call. A null list goes down as NULL with count 1 and a
+        /// null item as NULL, which the library refuses (NULL_ARGUMENT).
+        /// </summary>
+        internal static uint WithList(SafeHandle[] handles, ListCall call)
+        {
+            if (handles == null) return call(null, new UIntPtr(1));
+            var items = new IntPtr[handles.Length];
+            var added = new bool[handles.Length];
+            try
+            {
+                for (int i = 0; i < handles.Length; i++)
+                {
+                    if (handles[i] == null) continue;
+                    handles[i].DangerousAddRef(ref added[i]);
+                    items[i] = handles[i].DangerousGetHandle();
+                }
+                return call(items, new UIntPtr((ulong)items.Length));
+            }
+            finally
+            {
+                for (int i = 0; i < handles.Length; i++)
+                    if (added[i]) handles[i].DangerousRelease();
+            }
+        }
 
         /// <summary>
         /// The length passed with an array. A null goes down as NULL with length 1, so that the

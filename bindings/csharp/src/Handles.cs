@@ -39,4 +39,22 @@ namespace Fhirbus
         internal KeySetHandle() : base(true) { }
         protected override bool ReleaseHandle() { Native.fhirbus_key_set_free(handle); return true; }
     }
+
+    internal sealed class ConsentHandle : SafeHandleZeroOrMinusOneIsInvalid
+    {
+        internal ConsentHandle() : base(true) { }
+        protected override bool ReleaseHandle() { Native.fhirbus_consent_free(handle); return true; }
+    }
+
+    internal sealed class LedgerStateHandle : SafeHandleZeroOrMinusOneIsInvalid
+    {
+        internal LedgerStateHandle() : base(true) { }
+        protected override bool ReleaseHandle() { Native.fhirbus_ledger_state_free(handle); return true; }
+    }
+
+    internal sealed class EmbeddedNetworkHandle : SafeHandleZeroOrMinusOneIsInvalid
+    {
+        internal EmbeddedNetworkHandle() : base(true) { }
+        protected override bool ReleaseHandle() { Native.fhirbus_embedded_network_free(handle); return true; }
+    }
 }

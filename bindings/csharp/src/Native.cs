@@ -91,5 +91,46 @@ namespace Fhirbus
         [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_key_set_promote(KeySetHandle keySet, byte[] keyId, UIntPtr keyIdLen);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_key_set_revoke(KeySetHandle keySet, byte[] keyId, UIntPtr keyIdLen, ulong atMs);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_key_set_verify(KeySetHandle keySet, uint domain, byte[] msg, UIntPtr msgLen, byte[] keyId, UIntPtr keyIdLen, byte[] sig, UIntPtr sigLen, ulong claimedMs);
+
+        // consent (lists of handles are IntPtr[] with their count: see Api.WithList)
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_consent_from_fhir(byte[] json, UIntPtr jsonLen, uint version, byte[] patient, UIntPtr patientLen, out ConsentHandle output);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_consent_decode(byte[] bytes, UIntPtr bytesLen, out ConsentHandle output);
+        [DllImport(Lib, CallingConvention = C)] internal static extern void fhirbus_consent_free(IntPtr consent);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_consent_to_fhir(ConsentHandle consent, uint version, out Buffer output);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_consent_encode(ConsentHandle consent, out Buffer output);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_consent_id(ConsentHandle consent, out Buffer output);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_consent_patient(ConsentHandle consent, byte[] output, UIntPtr outLen);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_decide(IntPtr[] consents, UIntPtr consentsCount, byte[] requester, byte[] patient, UIntPtr patientLen, byte[] purpose, byte[] resourceType, ulong dataDateMs, uint allowEmergency, ulong nowMs, out Buffer output);
+
+        // ledger
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_ledger_state_from_genesis(byte[] genesis, UIntPtr genesisLen, out LedgerStateHandle output);
+        [DllImport(Lib, CallingConvention = C)] internal static extern void fhirbus_ledger_state_free(IntPtr state);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_ledger_state_apply_block(LedgerStateHandle state, byte[] block, UIntPtr blockLen, out Buffer eventsOut);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_ledger_state_height(LedgerStateHandle state, out ulong output);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_ledger_state_state_root(LedgerStateHandle state, byte[] output, UIntPtr outLen);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_ledger_state_last_hash(LedgerStateHandle state, byte[] output, UIntPtr outLen);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_ledger_state_chain(LedgerStateHandle state, out Buffer output);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_ledger_state_records(LedgerStateHandle state, byte[] patient, UIntPtr patientLen, out Buffer output);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_ledger_state_visible_records(LedgerStateHandle state, byte[] requester, byte[] patient, UIntPtr patientLen, byte[] purpose, ulong nowMs, out Buffer output);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_ledger_state_consents(LedgerStateHandle state, byte[] patient, UIntPtr patientLen, out Buffer output);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_ledger_state_audit(LedgerStateHandle state, byte[] patient, UIntPtr patientLen, out Buffer output);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_ledger_state_audit_fhir(LedgerStateHandle state, byte[] patient, UIntPtr patientLen, out Buffer output);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_ledger_state_org_actions(LedgerStateHandle state, byte[] org, out Buffer output);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_ledger_state_member(LedgerStateHandle state, byte[] org, out Buffer output);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_ledger_state_prove(LedgerStateHandle state, byte[] kind, byte[] id, out Buffer output);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_verify_proof(byte[] root, UIntPtr rootLen, byte[] proof, UIntPtr proofLen, byte[] value, UIntPtr valueLen);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_transaction_sign(byte[] tx, UIntPtr txLen, IntPtr[] keys, UIntPtr keysCount, out Buffer output);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_transaction_register_record(byte[] chain, byte[] entry, UIntPtr entryLen, out Buffer output);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_embedded_network_new(byte[] genesis, UIntPtr genesisLen, IntPtr[] validators, UIntPtr validatorsCount, out EmbeddedNetworkHandle output);
+        [DllImport(Lib, CallingConvention = C)] internal static extern void fhirbus_embedded_network_free(IntPtr net);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_embedded_network_submit(EmbeddedNetworkHandle net, byte[] tx, UIntPtr txLen, ulong nowMs, byte[] txIdOut, UIntPtr txIdOutLen);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_embedded_network_produce_block(EmbeddedNetworkHandle net, ulong nowMs, out Buffer blockOut);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_embedded_network_state(EmbeddedNetworkHandle net, out LedgerStateHandle output);
+
+        // access
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_request_access(LedgerStateHandle state, byte[] requester, SigningKeyHandle signingKey, byte[] entry, UIntPtr entryLen, byte[] purpose, ulong nowMs, out Buffer txOut, out Buffer decisionOut);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_open_pointer(LedgerStateHandle state, byte[] requester, EncryptionKeyHandle encryptionKey, byte[] entry, UIntPtr entryLen, out Buffer urlOut);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_check_fetched(LedgerStateHandle state, byte[] entry, UIntPtr entryLen, byte[] resource, UIntPtr resourceLen);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_custodian_release(LedgerStateHandle state, byte[] custodian, byte[] request, UIntPtr requestLen, ulong nowMs, out Buffer output);
     }
 }

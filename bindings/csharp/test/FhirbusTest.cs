@@ -11,7 +11,7 @@ using System.Text;
 using System.Threading;
 using Fhirbus;
 
-public static class FhirbusTest
+public static partial class FhirbusTest
 {
     static int passed, failed;
     const string System_ = "urn:oid:2.16.840.1.113883.2.4.6.3";
@@ -367,14 +367,18 @@ public static class FhirbusTest
 
     public static int Main(string[] args)
     {
-        var tests = new Action[] { TestMeta, TestCanonical, TestSigning, TestPointerAndWrap, TestPseudonym, TestRecordAndKeys, TestHandles };
+        var vectors = args.Length > 0 ? args[0] : "bindings/vectors/vectors.json";
+        // The repository's root (the vectors are at bindings/vectors/vectors.json under it).
+        Root = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(vectors))));
+        var tests = new Action[] { TestMeta, TestCanonical, TestSigning, TestPointerAndWrap, TestPseudonym, TestRecordAndKeys, TestHandles,
+            TestConsent, TestHl7Examples, TestStory };
         foreach (var t in tests)
         {
             try { t(); }
             catch (Exception e) { Check(false, t.Method.Name + " threw " + e); }
         }
         int n = 0;
-        try { n = TestVectors(args.Length > 0 ? args[0] : "bindings/vectors/vectors.json"); }
+        try { n = TestVectors(vectors); }
         catch (Exception e) { Check(false, "vectors threw " + e); }
         Console.WriteLine(n + " vectors");
         Console.WriteLine(passed + " passed, " + failed + " failed");

@@ -94,8 +94,61 @@ public final class Fhirbus {
     return new WrappedKey(kid, enc, ct);
   }
 
+  /**
+   * A light client's check: {@code proof} (the {@code proof} member of what
+   * {@link LedgerState#prove} returns, as JSON) shows that the item whose value hash is
+   * {@code value} (32 bytes) is under the trusted state {@code root} (32 bytes); with
+   * {@code value} null, that no such item is. Throws BAD_SIGNATURE (203) when it does not.
+   */
+  public static void verifyProof(byte[] root, byte[] proof, byte[] value) {
+    check(Lib.C.fhirbus_verify_proof(root, len(root), proof, len(proof), value,
+        new Lib.SizeT(value == null ? 0 : value.length)));
+  }
+
+  /**
+   * Sign an unsigned transaction (its JSON: {@code {"v":1,"chain":..,"time":ms,"nonce":..,
+   * "body":{"type":..}}}) with each key in order; returns the signed transaction's encoding.
+   */
+  public static byte[] transactionSign(byte[] tx, SigningKey... keys) {
+    Lib.Buffer out = new Lib.Buffer();
+    check(Lib.C.fhirbus_transaction_sign(tx, len(tx), pointers(keys), count(keys), out));
+    return take(out);
+  }
+
+  /** The transaction that registers a signed record entry (its encoding) on {@code chain}. */
+  public static byte[] transactionRegisterRecord(String chain, byte[] entry) {
+    Lib.Buffer out = new Lib.Buffer();
+    check(Lib.C.fhirbus_transaction_register_record(cstr(chain), entry, len(entry), out));
+    return take(out);
+  }
+
   // ------------------------------------------------------------------------------------------
   // Helpers of the wrapper classes.
+
+  /**
+   * The pointers of a list of handles (a closed handle throws INVALID_HANDLE; a null item goes
+   * down as NULL, which the library refuses). A null list stays null.
+   */
+  static com.sun.jna.Pointer[] pointers(Handle[] handles) {
+    if (handles == null) {
+      return null;
+    }
+    com.sun.jna.Pointer[] out = new com.sun.jna.Pointer[handles.length];
+    for (int i = 0; i < handles.length; i++) {
+      out[i] = ptr(handles[i]);
+    }
+    return out;
+  }
+
+  /** The pointer of a handle argument; a null handle goes down as NULL (NULL_ARGUMENT). */
+  static com.sun.jna.Pointer ptr(Handle h) {
+    return h == null ? null : h.ptr();
+  }
+
+  /** The count passed with a list: a null list goes down as NULL with count 1 (NULL_ARGUMENT). */
+  static Lib.SizeT count(Object[] list) {
+    return new Lib.SizeT(list == null ? 1 : list.length);
+  }
 
   /**
    * The length passed with an array. A Java null goes down as NULL with length 1, so that the

@@ -176,4 +176,85 @@ interface Lib extends Library {
 
   int fhirbus_key_set_verify(Pointer keySet, int domain, byte[] msg, SizeT msgLen, byte[] keyId, SizeT keyIdLen,
       byte[] sig, SizeT sigLen, long claimedMs);
+
+  // consent (lists of handles are Pointer[] with their count)
+  int fhirbus_consent_from_fhir(byte[] json, SizeT jsonLen, int version, byte[] patient, SizeT patientLen,
+      PointerByReference out);
+
+  int fhirbus_consent_decode(byte[] bytes, SizeT bytesLen, PointerByReference out);
+
+  void fhirbus_consent_free(Pointer consent);
+
+  int fhirbus_consent_to_fhir(Pointer consent, int version, Buffer out);
+
+  int fhirbus_consent_encode(Pointer consent, Buffer out);
+
+  int fhirbus_consent_id(Pointer consent, Buffer out);
+
+  int fhirbus_consent_patient(Pointer consent, byte[] out, SizeT outLen);
+
+  int fhirbus_decide(Pointer[] consents, SizeT consentsCount, byte[] requester, byte[] patient, SizeT patientLen,
+      byte[] purpose, byte[] resourceType, long dataDateMs, int allowEmergency, long nowMs, Buffer out);
+
+  // ledger
+  int fhirbus_ledger_state_from_genesis(byte[] genesis, SizeT genesisLen, PointerByReference out);
+
+  void fhirbus_ledger_state_free(Pointer state);
+
+  int fhirbus_ledger_state_apply_block(Pointer state, byte[] block, SizeT blockLen, Buffer eventsOut);
+
+  int fhirbus_ledger_state_height(Pointer state, LongByReference out);
+
+  int fhirbus_ledger_state_state_root(Pointer state, byte[] out, SizeT outLen);
+
+  int fhirbus_ledger_state_last_hash(Pointer state, byte[] out, SizeT outLen);
+
+  int fhirbus_ledger_state_chain(Pointer state, Buffer out);
+
+  int fhirbus_ledger_state_records(Pointer state, byte[] patient, SizeT patientLen, Buffer out);
+
+  int fhirbus_ledger_state_visible_records(Pointer state, byte[] requester, byte[] patient, SizeT patientLen,
+      byte[] purpose, long nowMs, Buffer out);
+
+  int fhirbus_ledger_state_consents(Pointer state, byte[] patient, SizeT patientLen, Buffer out);
+
+  int fhirbus_ledger_state_audit(Pointer state, byte[] patient, SizeT patientLen, Buffer out);
+
+  int fhirbus_ledger_state_audit_fhir(Pointer state, byte[] patient, SizeT patientLen, Buffer out);
+
+  int fhirbus_ledger_state_org_actions(Pointer state, byte[] org, Buffer out);
+
+  int fhirbus_ledger_state_member(Pointer state, byte[] org, Buffer out);
+
+  int fhirbus_ledger_state_prove(Pointer state, byte[] kind, byte[] id, Buffer out);
+
+  int fhirbus_verify_proof(byte[] root, SizeT rootLen, byte[] proof, SizeT proofLen, byte[] value, SizeT valueLen);
+
+  int fhirbus_transaction_sign(byte[] tx, SizeT txLen, Pointer[] keys, SizeT keysCount, Buffer out);
+
+  int fhirbus_transaction_register_record(byte[] chain, byte[] entry, SizeT entryLen, Buffer out);
+
+  int fhirbus_embedded_network_new(byte[] genesis, SizeT genesisLen, Pointer[] validators, SizeT validatorsCount,
+      PointerByReference out);
+
+  void fhirbus_embedded_network_free(Pointer net);
+
+  int fhirbus_embedded_network_submit(Pointer net, byte[] tx, SizeT txLen, long nowMs, byte[] txIdOut,
+      SizeT txIdOutLen);
+
+  int fhirbus_embedded_network_produce_block(Pointer net, long nowMs, Buffer blockOut);
+
+  int fhirbus_embedded_network_state(Pointer net, PointerByReference out);
+
+  // access
+  int fhirbus_request_access(Pointer state, byte[] requester, Pointer signingKey, byte[] entry, SizeT entryLen,
+      byte[] purpose, long nowMs, Buffer txOut, Buffer decisionOut);
+
+  int fhirbus_open_pointer(Pointer state, byte[] requester, Pointer encryptionKey, byte[] entry, SizeT entryLen,
+      Buffer urlOut);
+
+  int fhirbus_check_fetched(Pointer state, byte[] entry, SizeT entryLen, byte[] resource, SizeT resourceLen);
+
+  int fhirbus_custodian_release(Pointer state, byte[] custodian, byte[] request, SizeT requestLen, long nowMs,
+      Buffer out);
 }

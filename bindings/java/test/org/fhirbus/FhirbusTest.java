@@ -422,9 +422,12 @@ public final class FhirbusTest {
 
   public static void main(String[] args) throws Exception {
     Path vectors = Path.of(args.length > 0 ? args[0] : "bindings/vectors/vectors.json");
+    // The repository's root (the vectors are at bindings/vectors/vectors.json under it).
+    Path root = vectors.toAbsolutePath().getParent().getParent().getParent();
     Body[] tests = {
       FhirbusTest::testMeta, FhirbusTest::testCanonical, FhirbusTest::testSigning, FhirbusTest::testPointerAndWrap,
       FhirbusTest::testPseudonym, FhirbusTest::testRecordAndKeys, FhirbusTest::testHandles,
+      LedgerTest::testConsent, () -> LedgerTest.testHl7Examples(root), LedgerTest::testStory,
     };
     for (Body t : tests) {
       try {

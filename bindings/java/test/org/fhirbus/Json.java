@@ -24,6 +24,55 @@ final class Json {
     return v;
   }
 
+  /** Compact JSON text of a parsed value (for passing a sub-document back to the library). */
+  static String write(Object v) {
+    StringBuilder b = new StringBuilder();
+    write(v, b);
+    return b.toString();
+  }
+
+  private static void write(Object v, StringBuilder b) {
+    if (v == null) {
+      b.append("null");
+    } else if (v instanceof String str) {
+      b.append('"');
+      for (char c : str.toCharArray()) {
+        if (c == '"' || c == '\\') {
+          b.append('\\').append(c);
+        } else if (c < 0x20) {
+          b.append(String.format("\\u%04x", (int) c));
+        } else {
+          b.append(c);
+        }
+      }
+      b.append('"');
+    } else if (v instanceof Map<?, ?> m) {
+      b.append('{');
+      boolean first = true;
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        if (!first) {
+          b.append(',');
+        }
+        first = false;
+        write(e.getKey(), b);
+        b.append(':');
+        write(e.getValue(), b);
+      }
+      b.append('}');
+    } else if (v instanceof List<?> l) {
+      b.append('[');
+      for (int k = 0; k < l.size(); k++) {
+        if (k > 0) {
+          b.append(',');
+        }
+        write(l.get(k), b);
+      }
+      b.append(']');
+    } else {
+      b.append(v); // Long, Boolean
+    }
+  }
+
   private void ws() {
     while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
       i++;
