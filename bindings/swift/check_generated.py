@@ -119,6 +119,8 @@ EXPECTED = [
     "open func auditFhir(patient: Data) throws -> Data",
     "open func orgActions(org: String) throws -> Data",
     "open func member(org: String) throws -> Data",
+    "open func memberPrimaryKey(org: String, purpose: String) throws -> Data",
+    "open func dataKeyEpoch(patient: Data, custodian: String) throws -> UInt32",
     "open func prove(kind: String, id: String) throws -> Data",
     "public func verifyProof(root: Data, proof: Data, value: Data?) throws",
     "public func transactionSign(tx: Data, keys: [SigningKey]) throws -> Data",

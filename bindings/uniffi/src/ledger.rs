@@ -8,7 +8,7 @@ use fhirbus::host;
 use fhirbus::ledger::{self, Block, Genesis, SignedTransaction, State, validate_and_apply};
 use fhirbus::pseudonym::Pseudonym;
 use fhirbus::signature;
-use fhirbus::{Digest, Error, ErrorCode};
+use fhirbus::{Digest, Error, ErrorCode, OrgId};
 
 use crate::convert;
 use crate::error::Result;
@@ -144,6 +144,19 @@ impl LedgerState {
     /// A member's view as JSON (`null` when unknown).
     pub fn member(&self, org: String) -> Result<Vec<u8>> {
         Ok(host::member_json(&*self.read()?, &org)?)
+    }
+
+    /// An active member's primary key of `purpose` (`signing` or `encryption`), SEC1 65
+    /// bytes: the key a `share_data_key` transaction wraps the data key to.
+    pub fn member_primary_key(&self, org: String, purpose: String) -> Result<Vec<u8>> {
+        Ok(host::member_primary_key(&*self.read()?, &org, &purpose)?.to_vec())
+    }
+
+    /// The current data key epoch of `custodian` for `patient` (32 bytes): the epoch a new
+    /// record entry is sealed under (1 until the custodian rotates).
+    pub fn data_key_epoch(&self, patient: Vec<u8>, custodian: String) -> Result<u32> {
+        let patient = Pseudonym::from_slice(&patient)?;
+        Ok(self.read()?.epoch(&patient, &OrgId::new(&custodian)?))
     }
 
     /// A proof for an item against the current state root: `kind` is `record`, `member`,

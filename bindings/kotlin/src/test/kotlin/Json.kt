@@ -1,6 +1,7 @@
-// A minimal JSON reader for the shared vectors file (the JDK has none; the tests take no
-// dependency beyond the Kotlin standard library and JNA). Objects are maps, arrays lists,
-// numbers Long (the vectors hold only integers), strings String, null null.
+// A minimal JSON reader for the shared vectors file and the library's JSON answers (the JDK
+// has none; the tests take no dependency beyond the Kotlin standard library and JNA), and its
+// writer. Objects are maps, arrays lists, numbers Long (the vectors hold only integers),
+// strings String, null null.
 package fhirbus.test
 
 class Json private constructor(private val text: String) {
@@ -117,3 +118,39 @@ fun Map<String, Any?>.s(key: String): String = this[key] as? String ?: throw Ill
 fun Map<String, Any?>.b(key: String): ByteArray = hex(s(key))
 fun Map<String, Any?>.n(key: String): Long = this[key] as? Long ?: throw IllegalArgumentException("vectors: $key is not a number")
 fun Map<String, Any?>.code(): UInt? = (this["code"] as Long?)?.toUInt()
+
+/** JSON text of a value as [Json.parse] returns them (maps, lists, String, Long, Boolean, null). */
+fun toJson(v: Any?): String = StringBuilder().also { writeJson(it, v) }.toString()
+
+private fun writeJson(out: StringBuilder, v: Any?) {
+    when (v) {
+        null -> out.append("null")
+        is String -> {
+            out.append('"')
+            for (c in v) when {
+                c == '"' -> out.append("\\\"")
+                c == '\\' -> out.append("\\\\")
+                c < ' ' -> out.append("\\u%04x".format(c.code))
+                else -> out.append(c)
+            }
+            out.append('"')
+        }
+        is Boolean, is Long, is Int -> out.append(v.toString())
+        is Map<*, *> -> {
+            out.append('{')
+            v.entries.forEachIndexed { i, (k, x) ->
+                if (i > 0) out.append(',')
+                writeJson(out, k as? String ?: throw IllegalArgumentException("JSON: a key is not a string"))
+                out.append(':')
+                writeJson(out, x)
+            }
+            out.append('}')
+        }
+        is List<*> -> {
+            out.append('[')
+            v.forEachIndexed { i, x -> if (i > 0) out.append(','); writeJson(out, x) }
+            out.append(']')
+        }
+        else -> throw IllegalArgumentException("JSON: cannot write a ${v::class.simpleName}")
+    }
+}

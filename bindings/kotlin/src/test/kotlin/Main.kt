@@ -12,6 +12,7 @@ fun main(args: Array<String>) {
     apiTests()
     hostileTests()
     ledgerTests(args.getOrNull(1) ?: "core/test-data/fhir-consent")
+    flowTests()
     test("README example") {
         val printed = java.io.ByteArrayOutputStream()
         val stdout = System.out
