@@ -5,6 +5,7 @@
 
 use fhirbus::{Error, ErrorCode, KeyId};
 use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::convert::TryFromJsValue;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
@@ -102,6 +103,14 @@ fn integer(v: &JsValue, what: &str, max: f64, expected: &str) -> Res<f64> {
     }
 }
 
+/// `true` or `false` (no other value stands for one).
+pub fn flag(v: &JsValue, what: &str) -> Res<bool> {
+    if v.is_undefined() || v.is_null() {
+        return Err(missing(what));
+    }
+    v.as_bool().ok_or_else(|| wrong_type(what, "a boolean"))
+}
+
 /// A number 0 to 255 (an enum's number: the core then says which numbers mean something).
 pub fn small(v: &JsValue, what: &str) -> Res<u8> {
     let n = integer(v, what, f64::from(u8::MAX), "an integer from 0 to 255")?;
@@ -156,4 +165,50 @@ pub fn object(fields: &[(&str, JsValue)]) -> JsValue {
         let _ = Reflect::set(&obj, &JsValue::from_str(name), value);
     }
     obj.into()
+}
+
+/// Bytes, or `null` for "none" (`undefined` is a missing argument, not a choice).
+pub fn bytes_or_null(v: &JsValue, what: &str) -> Res<Option<Vec<u8>>> {
+    if v.is_null() { Ok(None) } else { bytes(v, what).map(Some) }
+}
+
+/// Copies of the objects behind an array of handles of one class (`Consent[]`,
+/// `SigningKey[]`). A handle passed by value would be taken from its owner, and a borrowed one
+/// cannot be had from a `JsValue` without `unsafe`; so each element's hidden `__copy()` method
+/// (which only such a handle has) gives a fresh handle, which this takes. Anything else, a
+/// freed handle included, is `INVALID_HANDLE`; an exception the array itself throws (a proxy)
+/// passes through.
+pub fn handle_copies<T: TryFromJsValue>(list: &JsValue, what: &str) -> Res<Vec<T>> {
+    if list.is_undefined() || list.is_null() {
+        return Err(missing(what));
+    }
+    if !js_sys::Array::is_array(list) {
+        return Err(wrong_type(what, "an array"));
+    }
+    let len = Reflect::get(list, &JsValue::from_str("length")).map_err(Fail::Js)?;
+    let len = len.as_f64().filter(|n| n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(n)).unwrap_or(0.0) as u32;
+    let mut out = Vec::new();
+    for i in 0..len {
+        let invalid = || {
+            Fail::Core(Error::new(
+                ErrorCode::InvalidHandle,
+                format!("{what}[{i}]: the handle was freed, or is not of the expected class"),
+            ))
+        };
+        let item = Reflect::get_u32(list, i).map_err(Fail::Js)?;
+        if !item.is_object() {
+            return Err(invalid());
+        }
+        let copy = Reflect::get(&item, &JsValue::from_str("__copy")).map_err(Fail::Js)?;
+        let copy = copy.dyn_ref::<js_sys::Function>().ok_or_else(invalid)?.call0(&item).map_err(|_| invalid())?;
+        out.push(T::try_from_js_value(copy).map_err(|_| invalid())?);
+    }
+    Ok(out)
+}
+
+/// A JSON view the core wrote (RFC 8785 bytes) as a plain JavaScript value (`JSON.parse`).
+pub fn json_value(json: &[u8]) -> Res<JsValue> {
+    let internal = || Fail::Core(Error::new(ErrorCode::Internal, "a JSON view that does not parse"));
+    let text = core::str::from_utf8(json).map_err(|_| internal())?;
+    js_sys::JSON::parse(text).map_err(|_| internal())
 }

@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 mod convert;
+mod ledger;
 mod random;
 
 use fhirbus::backend::{BackendId, backend, default_backend};

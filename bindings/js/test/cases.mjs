@@ -5,7 +5,9 @@
 //
 //   makeCases(fb, vectors, env) -> [{ name, fn }]   (fn may be async; it throws on failure)
 //
-// `env`: { Buffer?: Node's Buffer, packageVersion?: the version package.json declares }.
+// `env`: { Buffer?: Node's Buffer, packageVersion?: the version package.json declares,
+//          hl7ConsentNotOrg: the text of HL7's R4 example Consent-consent-example-notOrg.json
+//          (core/test-data/fhir-consent/r4/) }.
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -19,6 +21,10 @@ const b64url = (u8) => {
   let bin = "";
   for (const b of u8) bin += String.fromCharCode(b);
   return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+};
+const b64urlDecode = (s) => {
+  const bin = atob(s.replace(/-/g, "+").replace(/_/g, "/"));
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 };
 const concat = (...parts) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -539,6 +545,728 @@ export function makeCases(fb, vectors, env = {}) {
     for (const p of [0, 3, 255]) throws(() => ks.add(p, k.publicKey(), 1), "INVALID_VALUE", `purpose ${p}`);
     throws(() => ks.add(1, new Uint8Array(65), 1), "INVALID_PUBLIC_KEY", "not a point");
     ks.free();
+  });
+
+  // ------------------------------------------------------------------------------------------
+  // consent, ledger and access (issues 4, 5, 6)
+
+  const T0 = 1764000000000;
+  const CHAIN = "js-net";
+  const NATIONAL_ID = "123456782";
+  const b64 = (u8) => b64url(u8);
+  const json = (u8) => JSON.parse(dec.decode(u8));
+  const randomNonce = () => b64(crypto.getRandomValues(new Uint8Array(16)));
+  const sortedKeys = (v) =>
+    Array.isArray(v)
+      ? v.map(sortedKeys)
+      : v && typeof v === "object"
+        ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortedKeys(v[k])]))
+        : typeof v === "bigint"
+          ? `${v}n`
+          : v;
+  const sameJson = (a, b, what) => eq(JSON.stringify(sortedKeys(a)), JSON.stringify(sortedKeys(b)), what);
+  const consentCoding = (system, code) => ({ coding: [{ system, code }] });
+  const ACT_REASON = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
+
+  /** A small FHIR R4 Consent: `id` permits `org` for TREAT, except (deny) the `except` classes. */
+  function fhirConsent({ id = "c-1", org = "hospital-b", purpose = "TREAT", except = [], period } = {}) {
+    const provision = {
+      actor: [
+        {
+          role: consentCoding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "PRCP"),
+          reference: { reference: `Organization/${org}` },
+        },
+      ],
+      purpose: [{ system: ACT_REASON, code: purpose }],
+    };
+    if (period) provision.period = period;
+    if (except.length) {
+      provision.provision = [{ type: "deny", class: except.map((code) => ({ system: "http://hl7.org/fhir/resource-types", code })) }];
+    }
+    return {
+      resourceType: "Consent",
+      id,
+      status: "active",
+      scope: consentCoding("http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy"),
+      category: [consentCoding("http://loinc.org", "59284-0")],
+      patient: { reference: "Patient/p-1", display: "the host's own patient reference" },
+      dateTime: "2025-11-24",
+      policyRule: consentCoding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "OPTIN"),
+      provision,
+    };
+  }
+  const importConsent = (doc, patient, version = 4) => fb.Consent.fromFhir(utf8(JSON.stringify(doc)), version, patient);
+
+  /**
+   * A network of three members (hospital-a, hospital-b, registry) and four validators, every
+   * key generated through the API; a patient with its own keys. `tx(time, body)` is an unsigned
+   * transaction (JSON bytes); `produce(time)` makes a block and keeps it.
+   */
+  function ledgerWorld() {
+    const orgs = {};
+    for (const id of ["hospital-a", "hospital-b", "registry"]) {
+      orgs[id] = { sign: fb.SigningKey.generate(), enc: fb.EncryptionKey.generate() };
+    }
+    const validators = [0, 1, 2, 3].map(() => fb.SigningKey.generate());
+    const genesisDoc = {
+      chain: CHAIN,
+      time: T0,
+      members: Object.entries(orgs).map(([org, k]) => ({
+        org,
+        name: `${org} (test)`,
+        signingKey: b64(k.sign.publicKey()),
+        encryptionKey: b64(k.enc.publicKey()),
+      })),
+      council: Object.keys(orgs),
+      validators: validators.map((v) => b64(v.publicKey())),
+      policy: { allowEmergencyAccess: true, maxTxAgeMs: 600000, maxClockSkewMs: 60000 },
+    };
+    const genesis = utf8(JSON.stringify(genesisDoc));
+    const net = new fb.EmbeddedNetwork(genesis, validators);
+    const patient = fb.PseudonymKey.generate().pseudonym("urn:oid:2.16.840.1.113883.2.4.6.3", NATIONAL_ID);
+    const patientKeys = { sign: fb.SigningKey.generate(), enc: fb.EncryptionKey.generate() };
+    const blocks = [];
+    const w = {
+      orgs,
+      validators,
+      genesisDoc,
+      genesis,
+      net,
+      patient,
+      patientKeys,
+      blocks,
+      tx: (time, body) => utf8(JSON.stringify({ v: 1, chain: CHAIN, time, nonce: randomNonce(), body })),
+      produce(time) {
+        const block = net.produceBlock(time);
+        blocks.push(block);
+        return block;
+      },
+      state: () => net.state(),
+      enrol(time) {
+        const body = {
+          type: "enrol_patient",
+          by: "hospital-a",
+          patient: b64(patient),
+          signing_key: b64(patientKeys.sign.publicKey()),
+          encryption_key: b64(patientKeys.enc.publicKey()),
+        };
+        return net.submit(fb.transactionSign(w.tx(time, body), [orgs["hospital-a"].sign]), time);
+      },
+      /** Hospital A registers an Observation and shares its data key with `shareTo`. */
+      register(time, { shareTo = ["hospital-b"] } = {}) {
+        const dataKey = fb.DataKey.generate();
+        const url = "https://fhir.hospital-a.example/Observation/o-1/_history/1";
+        const entry = fb.recordEntrySealAndSign("hospital-a", patient, "Observation", fb.fhirDigest(resource, 0), 1, time, url, dataKey, orgs["hospital-a"].sign);
+        const txId = net.submit(fb.transactionRegisterRecord(CHAIN, entry), time);
+        for (const recipient of shareTo) {
+          const wrapped = fb.wrap(orgs[recipient].enc.publicKey(), dataKey, { patient, custodian: "hospital-a", epoch: 1 });
+          const body = {
+            type: "share_data_key",
+            custodian: "hospital-a",
+            patient: b64(patient),
+            epoch: 1,
+            recipient,
+            wrapped: { kid: hex(wrapped.keyId), enc: b64(wrapped.enc), ct: b64(wrapped.ciphertext) },
+          };
+          net.submit(fb.transactionSign(w.tx(time + 1, body), [orgs["hospital-a"].sign]), time + 1);
+        }
+        dataKey.free();
+        return { entry, url, txId };
+      },
+      /** The GrantConsent transaction of a consent handle: its canonical encoding as the body's consent. */
+      grantTx(consent, time, signers = [patientKeys.sign]) {
+        const text = `{"v":1,"chain":"${CHAIN}","time":${time},"nonce":"${randomNonce()}","body":{"type":"grant_consent","consent":${dec.decode(consent.encode())}}}`;
+        return fb.transactionSign(utf8(text), signers);
+      },
+      revokeTx(id, time) {
+        return fb.transactionSign(w.tx(time, { type: "revoke_consent", patient: b64(patient), consent_id: id }), [patientKeys.sign]);
+      },
+    };
+    return w;
+  }
+
+  test("consent: FHIR R4 import, canonical encoding, export, id and patient", () => {
+    const patient = new Uint8Array(32).fill(0x71);
+    const c = importConsent(fhirConsent({ except: ["Condition"] }), patient);
+    eq(c.id, "c-1", "id");
+    eq(c.patient, patient, "patient");
+    const encoded = c.encode();
+    eq(
+      dec.decode(encoded),
+      `{"id":"c-1","patient":"${b64(patient)}","root":{"effect":"permit","grantee":["hospital-b"],"provisions":[{"classes":["Condition"],"effect":"deny"}],"purposes":["TREAT"]},"v":1}`,
+      "canonical encoding",
+    );
+    eq(fb.jcs(encoded), encoded, "the encoding is RFC 8785");
+    const again = fb.Consent.decode(encoded);
+    eq(again.encode(), encoded, "decode then encode");
+    const r4 = c.toFhir(4);
+    eq(r4.resourceType, "Consent", "an object");
+    eq(r4.id, "c-1", "exported id");
+    eq(r4.patient.identifier.value, b64(patient), "exported under the pseudonym");
+    ok(!JSON.stringify(r4).includes("Patient/p-1"), "the host's patient reference is not carried");
+    eq(importConsent(r4, patient).encode(), encoded, "export then import is the same consent");
+    // R5 says the same with alternating provisions: another tree, the same decisions.
+    const r5 = c.toFhir(5);
+    ok(r5.resourceType === "Consent" && typeof r5.decision === "string", "an R5 Consent");
+    const viaR5 = importConsent(r5, patient, 5);
+    for (const type of ["Observation", "Condition"]) {
+      const [x, y] = [c, viaR5].map((h) => fb.decide([h], "hospital-b", patient, "TREAT", type, T0, false, T0).permit);
+      eq(x, y, `the R5 form decides ${type} alike`);
+    }
+    viaR5.free();
+    throws(() => c.toFhir(3), "INVALID_VALUE", "FHIR version 3");
+    throws(() => c.toFhir("4"), "INVALID_VALUE", "a version as a string");
+    throws(() => fb.Consent.fromFhir(utf8(JSON.stringify(fhirConsent())), 6, patient), "INVALID_VALUE", "FHIR version 6");
+    throws(() => fb.Consent.fromFhir(utf8(JSON.stringify(fhirConsent())), 4, patient.subarray(1)), "INVALID_LENGTH", "31-byte patient");
+    for (const h of [c, again]) h.free();
+  });
+
+  test("consent: what the model cannot represent is refused, naming the element", () => {
+    const patient = new Uint8Array(32).fill(0x72);
+    const labelled = fhirConsent();
+    labelled.provision.securityLabel = [{ system: "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", code: "R" }];
+    const e = throws(() => importConsent(labelled, patient), "CONSENT_UNSUPPORTED_ELEMENT", "a security label");
+    ok(e.detail.startsWith("Consent.provision.securityLabel:"), `names the element: ${e.detail}`);
+    const practitioner = fhirConsent();
+    practitioner.provision.actor[0].reference.reference = "Practitioner/dr-who";
+    const e2 = throws(() => importConsent(practitioner, patient), "CONSENT_UNSUPPORTED_ELEMENT", "a practitioner");
+    ok(!e2.message.includes("dr-who"), "the value is not quoted");
+    const nested = fhirConsent({ except: ["Condition"] });
+    delete nested.provision.provision[0].type;
+    throws(() => importConsent(nested, patient), "CONSENT_INVALID", "a nested R4 provision without a type");
+    throws(() => importConsent({ ...fhirConsent(), status: "draft" }, patient), "CONSENT_UNSUPPORTED_ELEMENT", "a draft");
+    throws(() => importConsent(fhirConsent(), patient, 5), "CONSENT_UNSUPPORTED_ELEMENT", "R4 read as R5");
+    throws(() => importConsent({ resourceType: "Patient" }, patient), "CONSENT_INVALID", "not a Consent");
+  });
+
+  test("consent: decide on Consent handles", () => {
+    const patient = new Uint8Array(32).fill(0x73);
+    const other = new Uint8Array(32).fill(0x74);
+    const grant = importConsent(fhirConsent({ except: ["Condition"] }), patient);
+    const d = fb.decide([grant], "hospital-b", patient, "TREAT", "Observation", T0, false, T0 + 1);
+    sameJson(d, {
+      permit: true,
+      basis: "consent",
+      consent: "c-1",
+      path: [],
+      obligations: { audit: true, notifyPatient: false },
+      explanation: d.explanation,
+    }, "a permit by the root");
+    ok(typeof d.explanation === "string" && d.explanation.includes("c-1"), `explained: ${d.explanation}`);
+    const nested = fb.decide([grant], "hospital-b", patient, "TREAT", "Condition", T0, false, T0 + 1);
+    eq(nested.permit, false, "the nested deny wins for Condition");
+    eq(JSON.stringify(nested.path), "[0]", "decided by root/0");
+    const stranger = fb.decide([grant], "hospital-c", patient, "TREAT", "Observation", T0, false, T0 + 1);
+    eq(stranger.basis, "networkDefault", "not granted: the network's default");
+    eq(stranger.permit, false, "default deny");
+    ok(!("consent" in stranger) && !("path" in stranger), "no consent, no path");
+    // Emergency purposes: a grant for TREAT covers ETREAT; otherwise the network's policy.
+    const covered = fb.decide([grant], "hospital-b", patient, "ETREAT", "Observation", T0, false, T0 + 1);
+    eq(covered.basis, "consent", "ETREAT is a kind of TREAT");
+    eq(covered.obligations.notifyPatient, true, "an emergency permit notifies the patient");
+    const glass = fb.decide([grant], "hospital-c", patient, "ETREAT", "Observation", T0, true, T0 + 1);
+    sameJson([glass.permit, glass.basis, glass.obligations], [true, "emergencyPolicy", { audit: true, notifyPatient: true }], "break the glass");
+    eq(fb.decide([grant], "hospital-c", patient, "ETREAT", "Observation", T0, false, T0 + 1).permit, false, "no emergency policy");
+    eq(fb.decide([grant], "hospital-b", other, "TREAT", "Observation", T0, false, T0 + 1).basis, "networkDefault", "another patient's request");
+    eq(fb.decide([], "hospital-b", patient, "TREAT", "Observation", T0, false, T0 + 1).permit, false, "no consents");
+    // A patient's restriction wins over another consent's grant, whatever the order.
+    const restriction = importConsent({ ...fhirConsent({ id: "no-b" }), policyRule: consentCoding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "OPTOUT") }, patient);
+    const ab = fb.decide([grant, restriction], "hospital-b", patient, "TREAT", "Observation", T0, true, T0 + 1);
+    const ba = fb.decide([restriction, grant], "hospital-b", patient, "TREAT", "Observation", T0, true, T0 + 1);
+    sameJson(ab, ba, "the order of the consents does not matter");
+    eq(ab.permit, false, "the restriction wins");
+    eq(ab.consent, "no-b", "named");
+    // Validity: the consent's period, checked against now.
+    const dated = importConsent(fhirConsent({ id: "dated", period: { start: "2025-01-01", end: "2025-12-31" } }), patient);
+    eq(fb.decide([dated], "hospital-b", patient, "TREAT", "Observation", T0, false, T0).permit, true, "within its period");
+    eq(fb.decide([dated], "hospital-b", patient, "TREAT", "Observation", T0, false, Date.UTC(2026, 0, 2)).permit, false, "after its period");
+    eq(fb.decide([dated, dated], "hospital-b", patient, "TREAT", "Observation", 0n, false, BigInt(T0)).permit, true, "bigints; one handle twice");
+    // The handles are lent, not given: they still work after decide.
+    eq(grant.id, "c-1", "a handle passed to decide is still usable");
+    eq(restriction.encode().length > 0, true, "so is the other");
+    for (const h of [grant, restriction, dated]) h.free();
+  });
+
+  test("consent: an HL7 example (R4 consent-example-notOrg) imports and decides", () => {
+    const example = env.hl7ConsentNotOrg;
+    ok(typeof example === "string" && example.includes('"consent-example-notOrg"'), "the test has core/test-data/fhir-consent/r4/Consent-consent-example-notOrg.json");
+    const patient = new Uint8Array(32).fill(0x75);
+    const notOrg = fb.Consent.fromFhir(utf8(example), 4, patient);
+    eq(notOrg.id, "consent-example-notOrg", "id");
+    const doc = json(notOrg.encode());
+    eq(doc.root.effect, "deny", "the typed root is the base decision (deny)");
+    eq(JSON.stringify(doc.root.grantee), '["f001"]', "for Organization/f001");
+    const everyone = importConsent({ ...fhirConsent({ id: "all" }), provision: {} }, patient);
+    const now = Date.UTC(2020, 0, 1);
+    const f001 = fb.decide([everyone, notOrg], "f001", patient, "TREAT", "Observation", now, false, now);
+    sameJson([f001.permit, f001.consent, f001.path], [false, "consent-example-notOrg", []], "f001 is kept out");
+    eq(fb.decide([everyone, notOrg], "f002", patient, "TREAT", "Observation", now, false, now).permit, true, "f002 is let in");
+    // Exported as R4 by the letter: no root type, OPTOUT policy rule.
+    const r4 = notOrg.toFhir(4);
+    ok(r4.provision && !("type" in r4.provision), "no root type");
+    eq(r4.policyRule.coding[0].code, "OPTOUT", "policy rule");
+    throws(() => notOrg.toFhir(5), "CONSENT_UNSUPPORTED_ELEMENT", "R5 cannot say it");
+    notOrg.free();
+    everyone.free();
+  });
+
+  test("ledger: genesis of three members and four validators; the embedded network's first blocks", () => {
+    const w = ledgerWorld();
+    const s0 = w.state();
+    eq(s0.height, 0n, "genesis height");
+    eq(s0.chain, CHAIN, "chain");
+    eq(s0.stateRoot.length, 32, "state root");
+    eq(s0.lastHash, fb.sha256(fb.jcs(w.genesis)), "block 1 links to the genesis hash");
+    const member = s0.member("hospital-b");
+    eq(member.org, "hospital-b", "member view");
+    eq(member.keys.length, 2, "signing and encryption keys");
+    eq(member.keys[0].keyId, hex(w.orgs["hospital-b"].sign.keyId()), "signing key id");
+    eq(s0.member("nobody"), null, "an unknown member");
+    const txId = w.enrol(T0 + 1000);
+    eq(txId.length, 32, "a transaction id");
+    const block = w.produce(T0 + 2000);
+    const doc = json(block);
+    eq(doc.header.height, 1, "block height");
+    eq(doc.header.prev, hex(s0.lastHash), "prev");
+    eq(doc.qc.length, 4, "signed by every validator");
+    eq(doc.txs.length, 1, "one transaction");
+    const s1 = w.state();
+    eq(s1.height, 1n, "height 1");
+    eq(hex(s1.stateRoot), doc.header.state_root, "the header commits to the state");
+    eq(s0.height, 0n, "a snapshot does not move");
+    const events = s1.audit(w.patient);
+    eq(events.length, 1, "one event");
+    sameJson([events[0].action, events[0].actor, events[0].patient, events[0].tx], ["patient_enrolled", "hospital-a", b64(w.patient), hex(txId)], "the enrolment event");
+    // An empty block is a block too; time never goes back (the last block's time is kept).
+    const empty = json(w.produce(T0 + 1500));
+    sameJson([empty.header.height, empty.header.time, empty.txs.length], [2, T0 + 2000, 0], "an empty block");
+    // A quorum (3 of 4) runs a network; fewer, or a stranger, do not.
+    const net3 = new fb.EmbeddedNetwork(w.genesis, w.validators.slice(1));
+    eq(json(net3.produceBlock(T0 + 10)).qc.length, 3, "three validators sign");
+    throws(() => new fb.EmbeddedNetwork(w.genesis, w.validators.slice(2)), "UNKNOWN_KEY", "two of four");
+    throws(() => new fb.EmbeddedNetwork(w.genesis, [...w.validators.slice(1), fb.SigningKey.generate()]), "UNKNOWN_KEY", "a stranger");
+    for (const h of [s0, s1, net3, w.net]) h.free();
+  });
+
+  test("flow: enrol, register, grant, share, request, open, check, revoke, deny, break the glass, audit, prove, replicate", () => {
+    const w = ledgerWorld();
+    const A = w.orgs["hospital-a"];
+    const B = w.orgs["hospital-b"];
+    w.enrol(T0 + 1000);
+    w.produce(T0 + 2000);
+    const { entry, url } = w.register(T0 + 3000);
+    w.produce(T0 + 4000);
+
+    let st = w.state();
+    const records = st.records(w.patient);
+    eq(records.length, 1, "one record");
+    const entryId = unhex(records[0].id);
+    eq(records[0].id, hex(fb.sha256(fb.jcs(utf8(JSON.stringify(records[0].entry.entry))))), "the id is the SHA-256 of the entry's canonical bytes");
+    eq(dec.decode(fb.jcs(utf8(JSON.stringify(records[0].entry)))), dec.decode(entry), "the signed entry as registered");
+    ok(!("supersededBy" in records[0]), "current");
+    // Before any consent: denied by the network's default, nothing visible.
+    const before = fb.requestAccess(st, "hospital-b", B.sign, entryId, "TREAT", T0 + 4500);
+    sameJson([before.decision.permit, before.decision.basis], [false, "networkDefault"], "no consent yet");
+    eq(st.visibleRecords("hospital-b", w.patient, "TREAT", T0 + 4500).length, 0, "nothing visible");
+
+    // The patient grants: FHIR R4 in, canonical encoding into the GrantConsent transaction.
+    const consent = importConsent(fhirConsent(), w.patient);
+    throws(() => w.net.submit(w.grantTx(consent, T0 + 5000, [A.sign]), T0 + 5000), "UNKNOWN_KEY", "a consent signed by a hospital");
+    w.net.submit(w.grantTx(consent, T0 + 5000), T0 + 5000);
+    w.produce(T0 + 6000);
+    st.free();
+    st = w.state();
+    sameJson(st.consents(w.patient), [json(consent.encode())], "the ledger holds the consent as granted");
+    const visible = st.visibleRecords("hospital-b", w.patient, "TREAT", T0 + 6500);
+    eq(visible.length, 1, "now visible");
+    sameJson([visible[0].record.id, visible[0].decision.consent], [hex(entryId), "c-1"], "with its decision");
+
+    // B asks (permit), records the request, opens the pointer, fetches and checks.
+    const req = fb.requestAccess(st, "hospital-b", B.sign, entryId, "TREAT", T0 + 7000);
+    sameJson([req.decision.permit, req.decision.basis, req.decision.consent], [true, "consent", "c-1"], "permitted by c-1");
+    throws(() => fb.custodianRelease(st, "hospital-a", req.tx, T0 + 7000), "NOT_ON_LEDGER", "not yet on the ledger");
+    const reqId = w.net.submit(req.tx, T0 + 7000);
+    w.produce(T0 + 8000);
+    st.free();
+    st = w.state();
+    const release = fb.custodianRelease(st, "hospital-a", req.tx, T0 + 8500);
+    sameJson(release, { entry: hex(entryId), requester: "hospital-b", emergency: false, obligations: { audit: true, notifyPatient: false } }, "A releases");
+    throws(() => fb.custodianRelease(st, "hospital-b", req.tx, T0 + 8500), "INVALID_VALUE", "only the custodian releases");
+    eq(fb.openPointer(st, "hospital-b", B.enc, entryId), url, "B opens the pointer");
+    throws(() => fb.openPointer(st, "registry", w.orgs.registry.enc, entryId), "NO_DATA_KEY_SHARE", "no key was shared to the registry");
+    throws(() => fb.openPointer(st, "hospital-b", w.orgs.registry.enc, entryId), "KEY_ID_MISMATCH", "B's share, another key");
+    fb.checkFetched(st, entryId, resource);
+    throws(() => fb.checkFetched(st, entryId, utf8('{"resourceType":"Observation","status":"final","valueQuantity":{"value":1.0,"unit":"g"}}')), "DIGEST_MISMATCH", "a tampered resource");
+    throws(() => fb.checkFetched(st, fb.sha256(utf8("no such entry")), resource), "INVALID_VALUE", "an unknown entry");
+
+    // The patient revokes: the committed request releases nothing now, a new one is denied.
+    w.net.submit(w.revokeTx("c-1", T0 + 9000), T0 + 9000);
+    w.produce(T0 + 10000);
+    st.free();
+    st = w.state();
+    eq(st.consents(w.patient)[0].revokedAt, T0 + 9000, "revoked at");
+    eq(st.visibleRecords("hospital-b", w.patient, "TREAT", T0 + 10500).length, 0, "no longer visible");
+    throws(() => fb.custodianRelease(st, "hospital-a", req.tx, T0 + 10500), "ACCESS_DENIED", "the earlier request after revocation");
+    const denied = fb.requestAccess(st, "hospital-b", B.sign, entryId, "TREAT", T0 + 11000);
+    sameJson([denied.decision.permit, denied.decision.basis], [false, "networkDefault"], "denied");
+    w.net.submit(denied.tx, T0 + 11000);
+    w.produce(T0 + 12000);
+    st.free();
+    st = w.state();
+    throws(() => fb.custodianRelease(st, "hospital-a", denied.tx, T0 + 12500), "ACCESS_DENIED", "recorded as denied");
+
+    // Break the glass: ETREAT under the network's emergency policy, with its obligations.
+    const glass = fb.requestAccess(st, "hospital-b", B.sign, entryId, "ETREAT", T0 + 13000);
+    sameJson(glass.decision.obligations, { audit: true, notifyPatient: true }, "audit and notify");
+    sameJson([glass.decision.permit, glass.decision.basis], [true, "emergencyPolicy"], "permitted by the policy");
+    const glassId = w.net.submit(glass.tx, T0 + 13000);
+    w.produce(T0 + 14000);
+    st.free();
+    st = w.state();
+    const emergency = fb.custodianRelease(st, "hospital-a", glass.tx, T0 + 14500);
+    sameJson([emergency.emergency, emergency.obligations.notifyPatient], [true, true], "an emergency release");
+
+    // The patient's audit trail, as JSON and as a FHIR Bundle.
+    const trail = st.audit(w.patient);
+    eq(
+      trail.map((e) => e.action).join(" "),
+      "patient_enrolled record_registered data_key_shared consent_granted access_decided consent_revoked access_decided access_decided",
+      "every event, in order",
+    );
+    const accesses = trail.filter((e) => e.action === "access_decided");
+    sameJson(accesses.map((e) => [e.purpose, e.permitted, e.emergency, e.actor]), [["TREAT", true, false, "hospital-b"], ["TREAT", false, false, "hospital-b"], ["ETREAT", true, true, "hospital-b"]], "who asked for what, decided how");
+    eq(accesses[0].tx, hex(reqId), "the request's id");
+    eq(accesses[2].tx, hex(glassId), "the emergency request's id");
+    eq(st.orgActions("hospital-b").filter((e) => e.action === "access_decided").length, 3, "B's own actions");
+    const bundle = st.auditFhir(w.patient);
+    sameJson([bundle.resourceType, bundle.type, bundle.entry.length], ["Bundle", "collection", trail.length], "a FHIR Bundle");
+    const last = bundle.entry[bundle.entry.length - 1].resource;
+    eq(last.resourceType, "AuditEvent", "of AuditEvents");
+    ok(last.subtype.some((c) => c.code === "110127"), "Emergency Override Started (DICOM 110127)");
+    eq(last.purposeOfEvent[0].coding[0].code, "ETREAT", "purpose of event");
+    ok(!JSON.stringify(bundle).includes(NATIONAL_ID) && !JSON.stringify(trail).includes(NATIONAL_ID), "no national identifier in the trail");
+
+    // A light client: only a trusted header's state root, the proof and the value.
+    const header = json(w.blocks[w.blocks.length - 1]).header;
+    const root = unhex(header.state_root);
+    eq(st.stateRoot, root, "the state is the last header's");
+    for (const [kind, id] of [["record", hex(entryId)], ["consent", `${b64(w.patient)}/c-1`], ["patient", b64(w.patient)], ["member", "hospital-b"]]) {
+      const p = st.prove(kind, id);
+      eq(p.root, header.state_root, `${kind}: proved against the root`);
+      ok(typeof p.value === "string", `${kind}: present`);
+      const proofBytes = utf8(JSON.stringify(p.proof));
+      fb.verifyProof(root, proofBytes, unhex(p.value));
+      throws(() => fb.verifyProof(root, proofBytes, null), "BAD_SIGNATURE", `${kind}: not absent`);
+      throws(() => fb.verifyProof(root, proofBytes, fb.sha256(utf8("another value"))), "BAD_SIGNATURE", `${kind}: another value`);
+      throws(() => fb.verifyProof(fb.sha256(utf8("another root")), proofBytes, unhex(p.value)), "BAD_SIGNATURE", `${kind}: another root`);
+    }
+    const consentValue = st.prove("consent", `${b64(w.patient)}/c-1`).value;
+    eq(consentValue, hex(fb.sha256(fb.jcs(utf8(JSON.stringify(st.consents(w.patient)[0]))))), "a consent's value is the SHA-256 of its encoding");
+    const absent = st.prove("record", hex(fb.sha256(utf8("never registered"))));
+    ok(!("value" in absent), "an absent item has no value");
+    fb.verifyProof(root, utf8(JSON.stringify(absent.proof)), null);
+    throws(() => fb.verifyProof(root, utf8(JSON.stringify(absent.proof)), fb.sha256(utf8("x"))), "BAD_SIGNATURE", "absent, claimed present");
+    const forged = JSON.parse(JSON.stringify(st.prove("record", hex(entryId)).proof));
+    forged.siblings[3] = hex(fb.sha256(utf8("forged")));
+    throws(() => fb.verifyProof(root, utf8(JSON.stringify(forged)), unhex(st.prove("record", hex(entryId)).value)), "BAD_SIGNATURE", "a forged sibling");
+
+    // A second node applies the blocks and reaches the same state.
+    const replica = fb.LedgerState.fromGenesis(w.genesis);
+    let events = 0;
+    for (const block of w.blocks) events += replica.applyBlock(block).length;
+    eq(events, 8, "one event per transaction");
+    sameJson([replica.height, hex(replica.stateRoot), hex(replica.lastHash)], [st.height, hex(st.stateRoot), hex(st.lastHash)], "the same state");
+    sameJson(replica.audit(w.patient), trail, "the same trail");
+    for (const h of [st, replica, consent, w.net]) h.free();
+  });
+
+  test("ledger: a block that must be refused leaves the state unchanged", () => {
+    const w = ledgerWorld();
+    w.enrol(T0 + 1000);
+    const b1 = w.produce(T0 + 2000);
+    const clinic = fb.SigningKey.generate();
+    const admit = { type: "admit_member", org: "clinic-c", name: "Clinic C", signing_key: b64(clinic.publicKey()), encryption_key: b64(clinic.publicKey()) };
+    const council = [w.orgs["hospital-a"].sign, w.orgs["hospital-b"].sign, w.orgs.registry.sign];
+    w.net.submit(fb.transactionSign(w.tx(T0 + 3000, admit), council), T0 + 3000);
+    const b2 = w.produce(T0 + 4000);
+    const node = fb.LedgerState.fromGenesis(w.genesis);
+    const snapshot = () => [node.height, hex(node.stateRoot), hex(node.lastHash)];
+    const genesisState = JSON.stringify(snapshot(), (_, v) => (typeof v === "bigint" ? `${v}` : v));
+    const unchanged = (what) => eq(JSON.stringify(snapshot(), (_, v) => (typeof v === "bigint" ? `${v}` : v)), genesisState, `${what}: the state is unchanged`);
+    const tamper = (block, f) => {
+      const doc = json(block);
+      f(doc);
+      return utf8(JSON.stringify(doc));
+    };
+    const refusals = [
+      ["a short quorum", tamper(b1, (d) => d.qc.splice(2)), "BAD_SIGNATURE"],
+      ["a validator twice", tamper(b1, (d) => (d.qc[1] = d.qc[0])), "BAD_SIGNATURE"],
+      ["a tampered transaction", tamper(b1, (d) => (d.txs[0].tx.time += 1)), "BAD_SIGNATURE"],
+      ["a transaction dropped", tamper(b1, (d) => d.txs.splice(0)), "BAD_SIGNATURE"],
+      ["a lying state root", tamper(b1, (d) => (d.header.state_root = hex(fb.sha256(utf8("lie"))))), "BAD_SIGNATURE"],
+      ["a block that does not link", b2, "INVALID_VALUE"],
+      ["another chain", tamper(b1, (d) => (d.header.chain = "other-net")), "INVALID_VALUE"],
+      ["a signature by a stranger", tamper(b1, (d) => (d.qc[0].kid = hex(fb.SigningKey.generate().keyId()))), "UNKNOWN_KEY"],
+      ["an unknown field", tamper(b1, (d) => (d.extra = 1)), "UNKNOWN_FIELD"],
+      ["version 2", tamper(b1, (d) => (d.header.v = 2)), "UNSUPPORTED_VERSION"],
+      ["a truncated block", b1.subarray(0, b1.length - 1), "MALFORMED_JSON"],
+    ];
+    for (const [what, block, code] of refusals) {
+      throws(() => node.applyBlock(block), code, what);
+      unchanged(what);
+    }
+    eq(node.applyBlock(b1).length, 1, "the valid block 1 applies");
+    throws(() => node.applyBlock(b1), "INVALID_VALUE", "block 1 again (a replay)");
+    eq(node.height, 1n, "still at 1");
+    const events = node.applyBlock(b2);
+    sameJson(events.map((e) => [e.action, e.subjectOrg]), [["member_admitted", "clinic-c"]], "block 2's events");
+    eq(node.member("clinic-c").name, "Clinic C", "the new member");
+    const st = w.state();
+    eq(node.stateRoot, st.stateRoot, "the same state as the network's");
+    for (const h of [node, st, w.net, clinic]) h.free();
+  });
+
+  test("ledger: transactions are signed and checked; bad ones are refused when submitted", () => {
+    const w = ledgerWorld();
+    const A = w.orgs["hospital-a"];
+    const body = { type: "enrol_patient", by: "hospital-a", patient: b64(w.patient), signing_key: b64(w.patientKeys.sign.publicKey()), encryption_key: b64(w.patientKeys.enc.publicKey()) };
+    const unsigned = w.tx(T0 + 1000, body);
+    const signed = fb.transactionSign(unsigned, [A.sign]);
+    const doc = json(signed);
+    eq(doc.sigs.length, 1, "one signature");
+    eq(doc.sigs[0].kid, hex(A.sign.keyId()), "by A's key");
+    sameJson(doc.tx, JSON.parse(dec.decode(unsigned)), "the transaction as given");
+    eq(fb.jcs(signed), signed, "canonical bytes");
+    const sig = b64urlDecode(doc.sigs[0].sig);
+    fb.verify(A.sign.publicKey(), 2, fb.jcs(unsigned), A.sign.keyId(), sig);
+    eq(json(fb.transactionSign(unsigned, [A.sign, w.orgs["hospital-b"].sign])).sigs.length, 2, "two signers, in order");
+    throws(() => w.net.submit(fb.transactionSign(unsigned, [w.orgs["hospital-b"].sign]), T0 + 1000), "UNKNOWN_KEY", "signed by another member");
+    throws(() => w.net.submit(fb.transactionSign(unsigned, []), T0 + 1000), "BAD_SIGNATURE", "unsigned");
+    throws(() => w.net.submit(fb.transactionSign(w.tx(T0 + 1000, { ...body, by: "outsider" }), [A.sign]), T0 + 1000), "INVALID_VALUE", "enrolled by a non-member");
+    throws(() => w.net.submit(fb.transactionSign(w.tx(T0 + 1000, { type: "remove_member", org: "registry" }), [A.sign]), T0 + 1000), "BAD_SIGNATURE", "governance short of the council's quorum");
+    throws(() => w.net.submit(fb.transactionSign(w.tx(T0 - 700000, body), [A.sign]), T0 + 1000), "INVALID_VALUE", "too old");
+    const id = w.net.submit(signed, T0 + 1000);
+    eq(id, fb.sha256(fb.jcs(unsigned)), "the id is the SHA-256 of the signed part");
+    throws(() => w.net.submit(signed, T0 + 1000), "INVALID_VALUE", "the same transaction twice");
+    w.produce(T0 + 2000);
+    throws(() => w.net.submit(signed, T0 + 2500), "INVALID_VALUE", "a replay");
+    // Record registrations carry the entry's own signature only.
+    const dk = fb.DataKey.generate();
+    const entry = fb.recordEntrySealAndSign("hospital-a", w.patient, "Observation", fb.fhirDigest(resource, 0), 1, T0 + 3000, "https://fhir.hospital-a.example/Observation/o-2/_history/1", dk, A.sign);
+    const reg = json(fb.transactionRegisterRecord(CHAIN, entry));
+    sameJson([reg.sigs, reg.tx.body.type, reg.tx.time, reg.tx.nonce], [[], "register_record", T0 + 3000, b64(new Uint8Array(16))], "a registration's envelope");
+    const byOutsider = fb.recordEntrySealAndSign("outsider", w.patient, "Observation", fb.fhirDigest(resource, 0), 1, T0 + 3000, "https://x.example/Observation/1/_history/1", dk, A.sign);
+    throws(() => w.net.submit(fb.transactionRegisterRecord(CHAIN, byOutsider), T0 + 3000), "INVALID_VALUE", "a record registered by a non-member");
+    throws(() => w.net.submit(fb.transactionRegisterRecord("other-net", entry), T0 + 3000), "INVALID_VALUE", "for another chain");
+    throws(() => fb.transactionRegisterRecord(CHAIN, entry.subarray(1)), "MALFORMED_JSON", "a broken entry");
+    // Strict decoding of what is signed.
+    const text = dec.decode(unsigned);
+    throws(() => fb.transactionSign(utf8(text.replace('"v":1', '"v":2')), [A.sign]), "UNSUPPORTED_VERSION", "version 2");
+    throws(() => fb.transactionSign(utf8(text.replace('{"v":1', '{"x":1,"v":1')), [A.sign]), "UNKNOWN_FIELD", "an unknown field");
+    throws(() => fb.transactionSign(utf8(text.replace('"v":1', '"v":1,"v":1')), [A.sign]), "DUPLICATE_KEY", "a duplicate key");
+    throws(() => fb.transactionSign(utf8(text.replace("enrol_patient", "fly")), [A.sign]), "INVALID_VALUE", "an unknown kind");
+    throws(() => fb.transactionSign(utf8(text.replace(/"nonce":"[^"]*"/, '"nonce":"AAAA"')), [A.sign]), "INVALID_VALUE", "a short nonce");
+    throws(() => fb.transactionSign(utf8(text.replace(/,"time":\d+/, "")), [A.sign]), "MISSING_FIELD", "no time");
+    for (const h of [dk, w.net]) h.free();
+  });
+
+  test("hostile: malformed JSON where consent and ledger documents are expected", () => {
+    const w = ledgerWorld();
+    const st = w.state();
+    const patient = new Uint8Array(32).fill(0x76);
+    const broken = [
+      ["truncated", utf8('{"resourceType":"Consent",'), "MALFORMED_JSON"],
+      ["empty", new Uint8Array(0), "MALFORMED_JSON"],
+      ["not JSON", utf8("consent"), "MALFORMED_JSON"],
+      ["trailing bytes", utf8('{"a":1} {}'), "MALFORMED_JSON"],
+      ["a duplicate key", utf8('{"a":1,"a":2}'), "DUPLICATE_KEY"],
+      ["invalid UTF-8", Uint8Array.of(0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d), "INVALID_TEXT"],
+      ["a lone surrogate escape", utf8('{"a":"\\ud800"}'), "INVALID_TEXT"],
+    ];
+    for (const [what, bytes, code] of broken) {
+      throws(() => fb.Consent.fromFhir(bytes, 4, patient), code, `Consent.fromFhir: ${what}`);
+      throws(() => fb.Consent.decode(bytes), code, `Consent.decode: ${what}`);
+      throws(() => fb.LedgerState.fromGenesis(bytes), code, `LedgerState.fromGenesis: ${what}`);
+      throws(() => new fb.EmbeddedNetwork(bytes, w.validators), code, `new EmbeddedNetwork: ${what}`);
+      throws(() => st.applyBlock(bytes), code, `applyBlock: ${what}`);
+      throws(() => w.net.submit(bytes, T0), code, `submit: ${what}`);
+      throws(() => fb.transactionSign(bytes, [w.validators[0]]), code, `transactionSign: ${what}`);
+      throws(() => fb.verifyProof(new Uint8Array(32), bytes, null), code, `verifyProof: ${what}`);
+      throws(() => fb.custodianRelease(st, "hospital-a", bytes, T0), code, `custodianRelease: ${what}`);
+      throws(() => fb.transactionRegisterRecord(CHAIN, bytes), code, `transactionRegisterRecord: ${what}`);
+    }
+    throws(() => fb.checkFetched(st, fb.sha256(utf8("x")), utf8("{")), "INVALID_VALUE", "checkFetched looks the entry up first");
+    throws(() => fb.LedgerState.fromGenesis(utf8(JSON.stringify({ ...w.genesisDoc, validators: [] }))), "INVALID_VALUE", "a genesis without validators");
+    throws(() => fb.LedgerState.fromGenesis(utf8(JSON.stringify({ ...w.genesisDoc, council: ["outsider"] }))), "INVALID_VALUE", "a council of strangers");
+    throws(() => fb.LedgerState.fromGenesis(utf8(JSON.stringify({ ...w.genesisDoc, extra: 1 }))), "UNKNOWN_FIELD", "an unknown genesis field");
+    throws(() => fb.verifyProof(new Uint8Array(32), utf8('{"key":"00","bucket":[],"siblings":[]}'), null), "INVALID_VALUE", "a proof with a short key");
+    throws(() => st.applyBlock(utf8("[]")), "INVALID_VALUE", "an array for a block");
+    st.free();
+    w.net.free();
+  });
+
+  test("hostile: oversized consent and ledger inputs", () => {
+    const w = ledgerWorld();
+    const st = w.state();
+    const patient = new Uint8Array(32).fill(0x77);
+    const padded = (n, doc) => {
+      const text = JSON.stringify(doc);
+      return utf8(text.slice(0, -1) + `,"text":{"status":"generated","div":"${"x".repeat(n)}"}}`);
+    };
+    throws(() => fb.Consent.fromFhir(padded(1 << 20, fhirConsent()), 4, patient), "TOO_LARGE", "a FHIR Consent over 1 MiB");
+    throws(() => fb.Consent.decode(utf8(" ".repeat(1 << 20) + "{}")), "TOO_LARGE", "an encoding over 1 MiB");
+    throws(() => fb.LedgerState.fromGenesis(utf8(JSON.stringify(w.genesisDoc) + " ".repeat(1 << 20))), "TOO_LARGE", "a genesis over 1 MiB");
+    const bigTx = utf8(`{"v":1,"chain":"${CHAIN}","time":${T0},"nonce":"${randomNonce()}","body":{"type":"admit_member","org":"x","name":"${"n".repeat(64 * 1024)}","signing_key":"","encryption_key":""}}`);
+    throws(() => fb.transactionSign(bigTx, [w.validators[0]]), "TOO_LARGE", "a transaction over 64 KiB");
+    throws(() => w.net.submit(bigTx, T0), "TOO_LARGE", "submitting one");
+    throws(() => fb.transactionSign(utf8(`{"v":1,"chain":"${CHAIN}","time":${T0},"nonce":"${randomNonce()}","body":{"type":"admit_member","org":"x","name":"${"n".repeat(300)}","signing_key":"${b64(w.validators[0].publicKey())}","encryption_key":"${b64(w.validators[0].publicKey())}"}}`), [w.validators[0]]), "TOO_LARGE", "a member name over 256 bytes");
+    const hugeBlock = new Uint8Array((32 << 20) + 1).fill(0x20);
+    hugeBlock[0] = 0x7b;
+    throws(() => st.applyBlock(hugeBlock), "TOO_LARGE", "a block over 32 MiB");
+    throws(() => fb.verifyProof(new Uint8Array(32), new Uint8Array((16 << 20) + 1).fill(0x20), null), "TOO_LARGE", "a proof over 16 MiB");
+    throws(() => st.applyBlock(utf8("[".repeat(100000))), "TOO_DEEP", "100000 open brackets");
+    throws(() => fb.Consent.fromFhir(utf8(`{"resourceType":"Consent","a":${"[".repeat(100)}${"]".repeat(100)}}`), 4, patient), "TOO_DEEP", "a deep Consent");
+    // Provisions nested beyond the model's depth.
+    let provision = { type: "permit" };
+    for (let i = 0; i < 40; i++) provision = { type: i % 2 ? "permit" : "deny", provision: [provision] };
+    throws(() => importConsent({ ...fhirConsent(), provision: { provision: [provision] } }, patient), "TOO_DEEP", "provisions 40 deep");
+    const e = throws(() => st.records(new Uint8Array(1 << 20)), "INVALID_LENGTH", "a 1 MiB pseudonym");
+    ok(e.message.length < 200, "a short message");
+    throws(() => st.member("a".repeat(1 << 20)), "INVALID_VALUE", "a 1 MiB organisation id");
+    throws(() => fb.decide([], "hospital-b", patient, "T".repeat(1 << 20), "Observation", T0, false, T0), "INVALID_VALUE", "a 1 MiB purpose");
+    st.free();
+    w.net.free();
+  });
+
+  test("hostile: wrong argument types for the consent and ledger calls", () => {
+    const w = ledgerWorld();
+    const st = w.state();
+    const patient = new Uint8Array(32).fill(0x78);
+    const c = importConsent(fhirConsent(), patient);
+    const decideWith = (over) => {
+      const args = { consents: [c], requester: "hospital-b", patient, purpose: "TREAT", resourceType: "Observation", data: T0, emergency: false, now: T0, ...over };
+      return fb.decide(args.consents, args.requester, args.patient, args.purpose, args.resourceType, args.data, args.emergency, args.now);
+    };
+    for (const v of ["true", 1, 0, {}, [true], 1n]) throws(() => decideWith({ emergency: v }), "INVALID_VALUE", `allowEmergency ${show(v)}`);
+    throws(() => decideWith({ emergency: undefined }), "NULL_ARGUMENT", "allowEmergency missing");
+    for (const v of ["TREAT!", "treat", "", "ETREAT "]) throws(() => decideWith({ purpose: v }), "INVALID_VALUE", `purpose ${show(v)}`);
+    throws(() => decideWith({ purpose: "TREAT\ud800" }), "INVALID_TEXT", "a lone surrogate in a purpose");
+    throws(() => decideWith({ purpose: utf8("TREAT") }), "INVALID_VALUE", "purpose as bytes");
+    throws(() => decideWith({ resourceType: "observation" }), "INVALID_VALUE", "resource type");
+    throws(() => decideWith({ requester: "Hospital B" }), "INVALID_VALUE", "requester");
+    throws(() => decideWith({ patient: "patient" }), "INVALID_VALUE", "patient as a string");
+    throws(() => decideWith({ patient: patient.subarray(1) }), "INVALID_LENGTH", "31-byte patient");
+    for (const v of [-1, 1.5, "1", NaN, 2 ** 53, -1n]) throws(() => decideWith({ now: v }), "INVALID_VALUE", `now ${show(v)}`);
+    throws(() => decideWith({ data: null }), "NULL_ARGUMENT", "no data date");
+    for (const v of ["c", 5, {}, new Set([c]), { length: 1, 0: c }]) throws(() => decideWith({ consents: v }), "INVALID_VALUE", `consents ${show(v)}`);
+    throws(() => decideWith({ consents: null }), "NULL_ARGUMENT", "consents null");
+    throws(() => decideWith({ consents: undefined }), "NULL_ARGUMENT", "consents missing");
+    for (const kind of ["records", "block", "", "RECORD"]) throws(() => st.prove(kind, "hospital-a"), "INVALID_VALUE", `proof kind ${show(kind)}`);
+    throws(() => st.prove("record", "zz"), "INVALID_ENCODING", "a record id that is not hex");
+    throws(() => st.prove("consent", "no-slash"), "INVALID_VALUE", "a consent item without its patient");
+    throws(() => st.prove("patient", "!"), "INVALID_ENCODING", "a pseudonym that is not base64url");
+    throws(() => st.prove(1, "x"), "INVALID_VALUE", "a number for a kind");
+    const p = st.prove("member", "hospital-a");
+    const proof = utf8(JSON.stringify(p.proof));
+    const root = unhex(p.root);
+    throws(() => fb.verifyProof(root, proof), "NULL_ARGUMENT", "verifyProof: a missing value is not null");
+    throws(() => fb.verifyProof(root, proof, undefined), "NULL_ARGUMENT", "verifyProof: undefined is not null");
+    throws(() => fb.verifyProof(root, proof, unhex(p.value).subarray(1)), "INVALID_LENGTH", "a 31-byte value");
+    throws(() => fb.verifyProof(root.subarray(1), proof, unhex(p.value)), "INVALID_LENGTH", "a 31-byte root");
+    throws(() => fb.verifyProof(root, JSON.stringify(p.proof), unhex(p.value)), "INVALID_VALUE", "a proof as a string");
+    throws(() => fb.verifyProof(root, p.proof, unhex(p.value)), "INVALID_VALUE", "a proof as an object");
+    fb.verifyProof(root, proof, unhex(p.value));
+    const B = w.orgs["hospital-b"];
+    throws(() => fb.requestAccess(st, "hospital-b", B.sign, new Uint8Array(31), "TREAT", T0), "INVALID_LENGTH", "a 31-byte entry id");
+    throws(() => fb.requestAccess(st, "hospital-b", B.sign, new Uint8Array(32), "TREAT", T0), "INVALID_VALUE", "an unknown entry");
+    throws(() => fb.requestAccess(st, "hospital-b", B.sign, new Uint8Array(32), "NOPE", T0), "INVALID_VALUE", "an unknown purpose");
+    throws(() => fb.openPointer(st, 7, B.enc, new Uint8Array(32)), "INVALID_VALUE", "a number for a requester");
+    throws(() => w.net.submit(utf8("{}"), -5), "INVALID_VALUE", "a negative time");
+    throws(() => w.net.produceBlock("now"), "INVALID_VALUE", "a string for a time");
+    throws(() => fb.transactionRegisterRecord(CHAIN), "NULL_ARGUMENT", "no entry");
+    throws(() => fb.Consent.fromFhir(JSON.stringify(fhirConsent()), 4, patient), "INVALID_VALUE", "a FHIR Consent as a string");
+    throws(() => fb.Consent.fromFhir(fhirConsent(), 4, patient), "INVALID_VALUE", "a FHIR Consent as an object");
+    for (const h of [c, st, w.net]) h.free();
+  });
+
+  test("hostile: freed Consent, LedgerState and EmbeddedNetwork handles, and lists of handles", () => {
+    const w = ledgerWorld();
+    const patient = new Uint8Array(32).fill(0x79);
+    const c = importConsent(fhirConsent(), patient);
+    const gone = importConsent(fhirConsent({ id: "gone" }), patient);
+    gone.free();
+    gone.free();
+    throws(() => gone.id, "INVALID_HANDLE", "a getter on a freed consent");
+    throws(() => gone.encode(), "INVALID_HANDLE", "a method on a freed consent");
+    throws(() => gone.toFhir(4), "INVALID_HANDLE", "toFhir on a freed consent");
+    const call = (consents) => fb.decide(consents, "hospital-b", patient, "TREAT", "Observation", T0, false, T0);
+    throws(() => call([c, gone]), "INVALID_HANDLE", "a freed consent in the list");
+    const key = fb.SigningKey.generate();
+    const state = w.state();
+    const wrong = [
+      ["a plain object", {}],
+      ["null", null],
+      ["undefined", undefined],
+      ["a number", 5],
+      ["a string", "c-1"],
+      ["a state", state],
+      ["a fake copy", { __copy: () => ({}) }],
+      ["a fake copy of another class", { __copy: () => state }],
+      ["a throwing copy", { __copy: () => { throw new Error("no"); } }],
+    ];
+    for (const [what, v] of [...wrong, ["a signing key", key]]) throws(() => call([c, v]), "INVALID_HANDLE", `${what} in the consents`);
+    const freedKey = fb.SigningKey.generate();
+    freedKey.free();
+    for (const [what, v] of [...wrong, ["a consent", c], ["a freed key", freedKey]]) {
+      throws(() => fb.transactionSign(utf8("{}"), [key, v]), "INVALID_HANDLE", `${what} in the keys`);
+      throws(() => new fb.EmbeddedNetwork(w.genesis, [...w.validators, v]), "INVALID_HANDLE", `${what} in the validators`);
+    }
+    state.free();
+    eq(call([c]).permit, true, "the consent in those lists is still usable");
+    eq(call([, c].slice(1)).permit, true, "a sliced array");
+    throws(() => call([, c]), "INVALID_HANDLE", "a hole in the list");
+    const boom = new Error("from a proxy");
+    const trap = new Proxy([c], { get: (t, k) => { if (k === "0") throw boom; return Reflect.get(t, k); } });
+    let thrown;
+    try {
+      call(trap);
+    } catch (e) {
+      thrown = e;
+    }
+    ok(thrown === boom, "the host's own exception passes through unchanged");
+    // Keys lent to a network or to transactionSign stay the caller's.
+    const v0 = w.validators[0];
+    const net2 = new fb.EmbeddedNetwork(w.genesis, w.validators);
+    eq(v0.publicKey().length, 65, "a validator key lent to a network still works");
+    for (const v of w.validators) v.free();
+    eq(json(net2.produceBlock(T0 + 5)).qc.length, 4, "the network keeps its own copies");
+    // A freed state and network.
+    const st = w.state();
+    const snap = w.state();
+    w.net.free();
+    w.net.free();
+    throws(() => w.net.submit(utf8("{}"), T0), "INVALID_HANDLE", "submit on a freed network");
+    throws(() => w.net.produceBlock(T0), "INVALID_HANDLE", "produceBlock on a freed network");
+    throws(() => w.net.state(), "INVALID_HANDLE", "state on a freed network");
+    eq(snap.height, 0n, "a snapshot outlives its network");
+    st.free();
+    throws(() => st.height, "INVALID_HANDLE", "a getter on a freed state");
+    throws(() => st.stateRoot, "INVALID_HANDLE", "stateRoot on a freed state");
+    throws(() => st.records(patient), "INVALID_HANDLE", "a query on a freed state");
+    throws(() => st.applyBlock(utf8("{}")), "INVALID_HANDLE", "applyBlock on a freed state");
+    const B = w.orgs["hospital-b"];
+    throws(() => fb.requestAccess(st, "hospital-b", B.sign, new Uint8Array(32), "TREAT", T0), "INVALID_HANDLE", "a freed state to requestAccess");
+    throws(() => fb.openPointer(st, "hospital-b", B.enc, new Uint8Array(32)), "INVALID_HANDLE", "a freed state to openPointer");
+    throws(() => fb.checkFetched(st, new Uint8Array(32), resource), "INVALID_HANDLE", "a freed state to checkFetched");
+    throws(() => fb.custodianRelease(st, "hospital-a", utf8("{}"), T0), "INVALID_HANDLE", "a freed state to custodianRelease");
+    throws(() => fb.requestAccess(snap, "hospital-b", B.enc, new Uint8Array(32), "TREAT", T0), "INVALID_HANDLE", "an encryption key as a signing key");
+    throws(() => fb.openPointer(snap, "hospital-b", B.sign, new Uint8Array(32)), "INVALID_HANDLE", "a signing key as an encryption key");
+    throws(() => fb.requestAccess(c, "hospital-b", B.sign, new Uint8Array(32), "TREAT", T0), "INVALID_HANDLE", "a consent as a state");
+    throws(() => fb.requestAccess({}, "hospital-b", B.sign, new Uint8Array(32), "TREAT", T0), "INVALID_HANDLE", "a plain object as a state");
+    throws(() => fb.LedgerState.prototype.records.call(c, patient), "INVALID_HANDLE", "a state method on a consent");
+    throws(() => fb.Consent.prototype.encode.call(snap), "INVALID_HANDLE", "a consent method on a state");
+    eq(snap.records(patient).length, 0, "the snapshot still answers");
+    for (const h of [c, key, snap, net2]) h.free();
   });
 
   // ------------------------------------------------------------------------------------------

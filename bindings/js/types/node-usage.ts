@@ -2,7 +2,24 @@
 // a Node user sees them (`import ... from "fhirbus-wasm"`). Lines marked @ts-expect-error must
 // fail to type-check: the declarations refuse those calls.
 import * as fb from "fhirbus-wasm";
-import type { FhirbusError, PointerContext, SealedPointer, WrapContext, WrappedKey } from "fhirbus-wasm";
+import type {
+  AccessRequest,
+  AuditBundle,
+  AuditEvent,
+  ConsentDocument,
+  Decision,
+  FhirbusError,
+  FhirConsent,
+  MemberView,
+  PointerContext,
+  ProofDocument,
+  RecordItem,
+  Release,
+  SealedPointer,
+  VisibleRecord,
+  WrapContext,
+  WrappedKey,
+} from "fhirbus-wasm";
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -51,7 +68,37 @@ const kid: Uint8Array = keys.rotate(1, key.publicKey(), Date.now());
 keys.revoke(kid, 10n);
 keys.verify(6, utf8("message"), kid, sig, 5);
 
-for (const handle of [key, dataKey, encryptionKey, unwrapped, entry, keys]) handle.free();
+// Consent, ledger and access: JSON views come back as plain objects.
+const consent: fb.Consent = fb.Consent.fromFhir(utf8('{"resourceType":"Consent"}'), 4, pseudonym);
+const fhir: FhirConsent = consent.toFhir(5);
+const consentId: string = consent.id;
+const again: fb.Consent = fb.Consent.decode(consent.encode());
+const decision: Decision = fb.decide([consent, again], "hospital-b", pseudonym, "TREAT", "Observation", 0, true, Date.now());
+const permitted: boolean = decision.permit && decision.obligations.notifyPatient;
+const network = new fb.EmbeddedNetwork(utf8("{}"), [key]);
+const txId: Uint8Array = network.submit(fb.transactionSign(utf8("{}"), [key]), Date.now());
+network.submit(fb.transactionRegisterRecord("net", encoded), 1n);
+const block: Uint8Array = network.produceBlock(Date.now());
+const state: fb.LedgerState = network.state();
+const replica = fb.LedgerState.fromGenesis(utf8("{}"));
+const events: AuditEvent[] = replica.applyBlock(block);
+const height: bigint = state.height;
+const root: Uint8Array = state.stateRoot;
+const records: RecordItem[] = state.records(pseudonym);
+const visible: VisibleRecord[] = state.visibleRecords("hospital-b", pseudonym, "TREAT", 5);
+const consents: ConsentDocument[] = state.consents(pseudonym);
+const trail: AuditEvent[] = state.audit(pseudonym);
+const bundle: AuditBundle = state.auditFhir(pseudonym);
+const actions: AuditEvent[] = state.orgActions("hospital-b");
+const member: MemberView | null = state.member("hospital-b");
+const proof: ProofDocument = state.prove("record", records[0]?.id ?? "");
+fb.verifyProof(root, utf8(JSON.stringify(proof.proof)), proof.value === undefined ? null : new Uint8Array(32));
+const request: AccessRequest = fb.requestAccess(state, "hospital-b", key, txId, "ETREAT", Date.now());
+const url2: string = fb.openPointer(state, "hospital-b", encryptionKey, txId);
+fb.checkFetched(state, txId, utf8("{}"));
+const release: Release = fb.custodianRelease(state, "hospital-a", request.tx, Date.now());
+
+for (const handle of [key, dataKey, encryptionKey, unwrapped, entry, keys, consent, again, network, state, replica]) handle.free();
 {
   using disposed = fb.DataKey.generate();
   void disposed;
@@ -70,4 +117,17 @@ fb.wrap(encryptionKey.publicKey(), dataKey.toBytes(), wctx);
 // @ts-expect-error read-only
 entry.custodian = "other";
 
-void [version, names, canonical, sealed, unwrapped, time, epoch];
+// @ts-expect-error a list of Consent handles, not their encodings
+fb.decide([consent.encode()], "hospital-b", pseudonym, "TREAT", "Observation", 0, true, 1);
+// @ts-expect-error allowEmergency is a boolean
+fb.decide([], "hospital-b", pseudonym, "TREAT", "Observation", 0, 1, 1);
+// @ts-expect-error the kinds of items are named
+state.prove("block", "1");
+// @ts-expect-error absence is null, said explicitly
+fb.verifyProof(root, utf8("{}"));
+// @ts-expect-error a signing key, not an encryption key
+fb.openPointer(state, "hospital-b", key, txId);
+// @ts-expect-error read-only
+state.height = 1n;
+
+void [version, names, canonical, sealed, unwrapped, time, epoch, fhir, consentId, permitted, events, height, visible, consents, trail, bundle, actions, member, url2, release];

@@ -1,7 +1,8 @@
 // The API tests in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core),
 // over the package as installed from its npm tarball: a static server on 127.0.0.1 serves the
-// package's web entry, the shared cases (test/cases.mjs) and the shared vectors; each case runs
-// in the page and reports here as a node:test test.
+// package's web entry, the shared cases (test/cases.mjs), the shared vectors and HL7's FHIR
+// Consent examples (core/test-data/fhir-consent); each case runs in the page and reports here as
+// a node:test test.
 import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
@@ -27,6 +28,7 @@ const server = await serve({
   "/pkg/": pkgDir,
   "/test/": join(here, ".."),
   "/vectors/": join(here, "..", "..", "..", "vectors"),
+  "/fhir-consent/": join(here, "..", "..", "..", "..", "core", "test-data", "fhir-consent"),
 });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",

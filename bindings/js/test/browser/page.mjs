@@ -9,7 +9,8 @@ try {
   const [vectors, pkg] = await Promise.all(
     ["/vectors/vectors.json", "/pkg/package.json"].map(async (u) => (await fetch(u)).json()),
   );
-  const cases = makeCases(fb, vectors, { packageVersion: pkg.version });
+  const hl7ConsentNotOrg = await (await fetch("/fhir-consent/r4/Consent-consent-example-notOrg.json")).text();
+  const cases = makeCases(fb, vectors, { packageVersion: pkg.version, hl7ConsentNotOrg });
   window.caseNames = cases.map((c) => c.name);
   window.runCase = async (name) => {
     const c = cases.find((x) => x.name === name);

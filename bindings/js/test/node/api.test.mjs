@@ -15,11 +15,15 @@ import { makeCases } from "../cases.mjs";
 const require = createRequire(import.meta.url);
 const packageVersion = require("fhirbus-wasm/package.json").version;
 const vectors = JSON.parse(readFileSync(fileURLToPath(new URL("../../../vectors/vectors.json", import.meta.url)), "utf8"));
+const hl7ConsentNotOrg = readFileSync(
+  fileURLToPath(new URL("../../../../core/test-data/fhir-consent/r4/Consent-consent-example-notOrg.json", import.meta.url)),
+  "utf8",
+);
 web.initSync({ module: readFileSync(require.resolve("fhirbus-wasm/fhirbus_wasm_bg.wasm")) });
 
 for (const [flavour, fb] of [["node entry", node], ["web entry", web]]) {
   describe(flavour, () => {
-    for (const c of makeCases(fb, vectors, { Buffer, packageVersion })) {
+    for (const c of makeCases(fb, vectors, { Buffer, packageVersion, hl7ConsentNotOrg })) {
       test(c.name, async () => {
         await c.fn();
       });
