@@ -4,7 +4,8 @@
 //!
 //! Goals (issue 5): at least 25,000 transactions per second on these 2 cores; validation at
 //! most 10% above the signature checks alone. `LEDGER_RECORDS` sets the record count of the
-//! memory measurement (default 1,000,000).
+//! memory measurement (default 1,000,000). `LEDGER_PROBE=1` instead splits a block's cost:
+//! applying without signature checks, copying the state, and the whole validation.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};
@@ -163,6 +164,22 @@ fn record_block(f: &mut Fixture, n: usize) -> fhirbus::Result<Block> {
 
 fn main() -> fhirbus::Result<()> {
     let mut f = fixture(1000)?;
+    if std::env::var("LEDGER_PROBE").is_ok() {
+        for n in [0usize, 100, 1000] {
+            let block = record_block(&mut f, n)?;
+            let state = &f.state;
+            compare(
+                &format!("probe: {n} registrations"),
+                None,
+                vec![
+                    candidate("apply without signature checks", || apply_unverified_for_benchmarks(state, &block).map(|s| s.height())),
+                    candidate("state clone only", || state.clone().height()),
+                    candidate("validate_and_apply", || validate_and_apply(state, &block).map(|a| a.events.len())),
+                ],
+            );
+        }
+        return Ok(());
+    }
     for n in [100usize, 1000] {
         let block = record_block(&mut f, n)?;
         let checks = SignatureChecksForBenchmarks::gather(&f.state, &block)?;

@@ -109,13 +109,15 @@ impl State {
 
     fn record_event(&mut self, event: AuditEvent) -> Result<()> {
         self.commitment.set(item::audit(&event.tx), Some(event.commitment()));
+        let shared = Arc::new(event);
+        let event = shared.as_ref();
         if let Some(p) = event.patient {
-            self.audit_by_patient.entry(p).or_default().push_back(event.clone());
+            self.audit_by_patient.entry(p).or_default().push_back(Arc::clone(&shared));
         }
         for org in [&event.actor, &event.subject_org].into_iter().flatten() {
             let list = self.audit_by_org.entry(org.clone()).or_default();
             if list.last().is_none_or(|last| last.tx != event.tx) {
-                list.push_back(event.clone());
+                list.push_back(Arc::clone(&shared));
             }
         }
         Ok(())
@@ -131,7 +133,7 @@ impl State {
         if e.epoch != self.epoch(&e.patient, &e.custodian) {
             return refuse(ErrorCode::InvalidValue, "record entry sealed under another epoch than the current");
         }
-        self.records.insert(id, RecordState { id, entry: entry.clone(), superseded_by: None });
+        self.records.insert(id, Arc::new(RecordState { id, entry: entry.clone(), superseded_by: None }));
         self.records_by_patient.entry(e.patient).or_default().push_back(id);
         self.records_by_custodian.entry(e.custodian.clone()).or_default().push_back(id);
         self.commit_record(&id)
@@ -310,7 +312,7 @@ impl State {
                 }
                 self.add_record(entry_id, entry)?;
                 if let Some(r) = self.records.get_mut(previous) {
-                    r.superseded_by = Some(entry_id);
+                    Arc::make_mut(r).superseded_by = Some(entry_id);
                 }
                 self.commit_record(previous)?;
                 event.action = AuditAction::RecordSuperseded;

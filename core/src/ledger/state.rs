@@ -236,15 +236,16 @@ pub struct State {
     pub(crate) validators: Vec<VerifyingKey>,
     pub(crate) members: imbl::OrdMap<OrgId, Member>,
     pub(crate) patients: imbl::OrdMap<Pseudonym, Patient>,
-    pub(crate) records: imbl::OrdMap<Digest, RecordState>,
+    // Values behind Arc: a persistent map copies whole nodes on write, so its entries stay small.
+    pub(crate) records: imbl::OrdMap<Digest, std::sync::Arc<RecordState>>,
     pub(crate) records_by_patient: imbl::OrdMap<Pseudonym, imbl::Vector<Digest>>,
     pub(crate) records_by_custodian: imbl::OrdMap<OrgId, imbl::Vector<Digest>>,
     pub(crate) epochs: imbl::OrdMap<(Pseudonym, OrgId), u32>,
     pub(crate) shares: imbl::OrdMap<(Pseudonym, OrgId, u32, OrgId), WrappedKey>,
     pub(crate) seen: imbl::OrdMap<Digest, Timestamp>,
     pub(crate) seen_by_time: imbl::OrdSet<(Timestamp, Digest)>,
-    pub(crate) audit_by_patient: imbl::OrdMap<Pseudonym, imbl::Vector<AuditEvent>>,
-    pub(crate) audit_by_org: imbl::OrdMap<OrgId, imbl::Vector<AuditEvent>>,
+    pub(crate) audit_by_patient: imbl::OrdMap<Pseudonym, imbl::Vector<std::sync::Arc<AuditEvent>>>,
+    pub(crate) audit_by_org: imbl::OrdMap<OrgId, imbl::Vector<std::sync::Arc<AuditEvent>>>,
     pub(crate) consents: super::consents::ConsentStore,
     pub(crate) commitment: Commitment,
 }
@@ -424,17 +425,17 @@ impl State {
 
     /// A record entry by id.
     pub fn record(&self, id: &Digest) -> Option<&RecordState> {
-        self.records.get(id)
+        self.records.get(id).map(|r| r.as_ref())
     }
 
     /// All record entries of a patient, in registration order (superseded ones included).
     pub fn records_of_patient(&self, p: &Pseudonym) -> Vec<&RecordState> {
-        self.records_by_patient.get(p).map(|ids| ids.iter().filter_map(|id| self.records.get(id)).collect()).unwrap_or_default()
+        self.records_by_patient.get(p).map(|ids| ids.iter().filter_map(|id| self.records.get(id).map(|r| r.as_ref())).collect()).unwrap_or_default()
     }
 
     /// All record entries a custodian registered.
     pub fn records_of_custodian(&self, org: &OrgId) -> Vec<&RecordState> {
-        self.records_by_custodian.get(org).map(|ids| ids.iter().filter_map(|id| self.records.get(id)).collect()).unwrap_or_default()
+        self.records_by_custodian.get(org).map(|ids| ids.iter().filter_map(|id| self.records.get(id).map(|r| r.as_ref())).collect()).unwrap_or_default()
     }
 
     /// The current data key epoch of (patient, custodian): 1 until rotated.
@@ -449,12 +450,12 @@ impl State {
 
     /// A patient's audit trail: every event that concerns them, in order.
     pub fn audit_trail(&self, p: &Pseudonym) -> Vec<AuditEvent> {
-        self.audit_by_patient.get(p).map(|v| v.iter().cloned().collect()).unwrap_or_default()
+        self.audit_by_patient.get(p).map(|v| v.iter().map(|e| e.as_ref().clone()).collect()).unwrap_or_default()
     }
 
     /// An organisation's own actions, in order.
     pub fn org_actions(&self, org: &OrgId) -> Vec<AuditEvent> {
-        self.audit_by_org.get(org).map(|v| v.iter().cloned().collect()).unwrap_or_default()
+        self.audit_by_org.get(org).map(|v| v.iter().map(|e| e.as_ref().clone()).collect()).unwrap_or_default()
     }
 
     /// Every consent of a patient (revoked ones included), in grant order.

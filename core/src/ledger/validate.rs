@@ -175,6 +175,7 @@ fn check_and_apply(state: &State, block: &Block) -> Result<(Applied, Vec<SigChec
 #[doc(hidden)]
 pub fn apply_unverified_for_benchmarks(state: &State, block: &Block) -> Result<State> {
     let (mut next, _, _) = apply_txs(state, block)?;
+    next.commitment.root();
     next.height = block.header.height;
     next.time = block.header.time;
     next.last_hash = block.header.hash()?;
