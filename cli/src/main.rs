@@ -290,6 +290,14 @@ pub fn share_key(node: &mut Node, custodian: &OrgId, patient: &Pseudonym, recipi
     Ok(())
 }
 
+/// Every custodian holding a record of the patient, once each.
+fn custodians_of(node: &Node, patient: &Pseudonym) -> Vec<OrgId> {
+    let mut c: Vec<OrgId> = node.net.state().records_of_patient(patient).iter().map(|r| r.entry.entry.custodian.clone()).collect();
+    c.sort();
+    c.dedup();
+    c
+}
+
 pub fn grant(node: &mut Node, patient: &Pseudonym, to: &str, purposes: &[String], classes: &[String], id: &str, out: &mut Out) -> Result<(), CliError> {
     let to = org(to)?;
     let purposes = purposes.iter().map(|p| purpose(p)).collect::<Result<Vec<_>, _>>()?;
@@ -303,12 +311,7 @@ pub fn grant(node: &mut Node, patient: &Pseudonym, to: &str, purposes: &[String]
     let (block, _) = node.commit(vec![signed])?;
     out.line(&format!("patient granted consent `{id}` to {to} (block {})", block.header.height), json!({"consent": id, "to": to.as_str(), "height": block.header.height}));
     // Every custodian of the patient's records reacts to the grant by sharing its data key.
-    let custodians: Vec<OrgId> = {
-        let mut c: Vec<OrgId> = node.net.state().records_of_patient(patient).iter().map(|r| r.entry.entry.custodian.clone()).collect();
-        c.sort();
-        c.dedup();
-        c
-    };
+    let custodians = custodians_of(node, patient);
     for custodian in custodians {
         if custodian != to {
             let epoch = node.net.state().epoch(patient, &custodian);
@@ -328,12 +331,7 @@ pub fn revoke(node: &mut Node, patient: &Pseudonym, id: &str, out: &mut Out) -> 
     out.line(&format!("patient revoked consent `{id}` (block {})", block.header.height), json!({"revoked": id, "height": block.header.height}));
     // Custodians move to a new data key epoch: new entries are sealed under a key the former
     // grantee never received.
-    let custodians: Vec<OrgId> = {
-        let mut c: Vec<OrgId> = node.net.state().records_of_patient(patient).iter().map(|r| r.entry.entry.custodian.clone()).collect();
-        c.sort();
-        c.dedup();
-        c
-    };
+    let custodians = custodians_of(node, patient);
     for custodian in custodians {
         let epoch = node.net.state().epoch(patient, &custodian) + 1;
         let body = TxBody::RotateDataKeyEpoch { custodian: custodian.clone(), patient: *patient, epoch };
@@ -452,24 +450,10 @@ pub fn export(node: &Node, patient: &Pseudonym, out: &mut Out) -> Result<(), Cli
     Ok(())
 }
 
+/// FHIR's base64Binary: standard base64 with padding.
 fn base64_of(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    // FHIR's base64Binary is standard base64 with padding.
-    const ALPHA: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut s = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [chunk.first().copied().unwrap_or(0), chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                let idx = ((n >> (18 - 6 * i)) & 63) as usize;
-                let _ = write!(s, "{}", ALPHA.get(idx).map(|&c| c as char).unwrap_or('A'));
-            } else {
-                s.push('=');
-            }
-        }
-    }
-    s
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {

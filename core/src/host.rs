@@ -181,7 +181,7 @@ pub fn item(state: &State, kind: &str, id: &str) -> Result<(Digest, Option<Diges
         "consent" => {
             let (p, c) = id.split_once('/').ok_or_else(|| Error::new(ErrorCode::InvalidValue, "consent item: <pseudonym>/<consent id>"))?;
             let p = Pseudonym::from_text(p)?;
-            let value = state.consents(&p).iter().find(|x| x.id().as_str() == c).map(|x| x.encode().map(|b| Digest::sha256(&b))).transpose()?;
+            let value = state.consents(&p).iter().find(|x| x.id().as_str() == c).map(crate::ledger::state::consent_commitment).transpose()?;
             Ok((item::consent(&p, c), value))
         }
         _ => Err(Error::new(ErrorCode::InvalidValue, "item kind: record, member, patient or consent")),

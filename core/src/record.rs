@@ -18,7 +18,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::canonical::{self, FhirVariant, Limits, Value};
+use crate::canonical::{self, Limits, Value};
 use crate::digest::Digest;
 use crate::error::{Error, ErrorCode, Result};
 use crate::ids::{OrgId, ResourceType};
@@ -118,11 +118,11 @@ impl RecordEntry {
 
     /// Check a fetched resource against the entry: its resource type and its digest.
     pub fn check_resource(&self, resource_json: &[u8]) -> Result<()> {
-        let digest = canonical::fhir_digest(resource_json, FhirVariant::Full)?;
+        let (digest, resource_type) = canonical::fhir_digest_and_type(resource_json)?;
         if digest != self.digest {
             return Err(Error::new(ErrorCode::DigestMismatch, "resource does not match the entry's digest"));
         }
-        if canonical::fhir_resource_type(resource_json)? != self.resource_type {
+        if resource_type != self.resource_type {
             return Err(Error::new(ErrorCode::DigestMismatch, "resource type differs from the entry's"));
         }
         Ok(())

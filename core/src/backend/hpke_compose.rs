@@ -27,16 +27,9 @@ impl Suite {
     pub(crate) const AES_128_GCM: Suite = Suite { aead_id: 0x0001, key_len: 16, alg: &aead::AES_128_GCM };
 }
 
-/// A fresh ephemeral scalar from the host's randomness (rejection sampling: a 32-byte string
-/// is not a valid scalar with probability about 2^-32).
+/// A fresh ephemeral scalar from the host's randomness.
 pub(crate) fn generate_ephemeral(rng: &mut dyn RandomSource) -> Result<Zeroizing<[u8; 32]>> {
-    for _ in 0..64 {
-        let candidate = Zeroizing::new(crate::random::array::<32>(rng)?);
-        if ecdh_secret(&candidate).is_ok() {
-            return Ok(candidate);
-        }
-    }
-    Err(Error::new(ErrorCode::RandomnessUnavailable, "randomness source gives no valid scalar"))
+    crate::signature::generate_scalar(&super::awslc::AwsLc, rng)
 }
 
 fn labeled_extract(suite_id: &[u8], salt: &[u8], label: &[u8], ikm: &[u8]) -> [u8; 32] {

@@ -124,10 +124,20 @@ pub fn fhir_digest(input: &[u8], variant: FhirVariant) -> Result<Digest> {
 
 /// [`fhir_digest`] under explicit limits.
 pub fn fhir_digest_with_limits(input: &[u8], variant: FhirVariant, limits: Limits) -> Result<Digest> {
-    let value = parse_resource(input, limits)?;
+    digest_of(&parse_resource(input, limits)?, variant)
+}
+
+fn digest_of(resource: &Value, variant: FhirVariant) -> Result<Digest> {
     let mut sink = HashSink::new();
-    write::write(&value, Numbers::AsWritten, variant.omitted(), &mut sink)?;
+    write::write(resource, Numbers::AsWritten, variant.omitted(), &mut sink)?;
     Ok(sink.finish())
+}
+
+/// The full-variant digest and the resource type of a FHIR resource, from one parse.
+pub fn fhir_digest_and_type(input: &[u8]) -> Result<(Digest, crate::ResourceType)> {
+    let value = parse(input, Limits::default())?;
+    let resource_type = resource_type_of(&value)?;
+    Ok((digest_of(&value, FhirVariant::Full)?, resource_type))
 }
 
 /// The resource type a FHIR resource names (`resourceType`), checked for shape.

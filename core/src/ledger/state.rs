@@ -164,6 +164,11 @@ pub fn record_commitment(entry_id: &Digest, signature: &crate::signature::Signat
     Digest::sha256(&bytes)
 }
 
+/// The committed value of a consent item: SHA-256 of its canonical encoding.
+pub fn consent_commitment(consent: &crate::consent::Consent) -> Result<Digest> {
+    Ok(Digest::sha256(&consent.encode()?))
+}
+
 /// The kinds of committed items and how their keys are formed; a light client uses these to
 /// know which key a proof must be for.
 pub mod item {
@@ -352,10 +357,7 @@ impl State {
     }
 
     pub(crate) fn commit_consent(&mut self, p: &Pseudonym, id: &crate::consent::ConsentId) -> Result<()> {
-        let value = match self.consents.get(p, id) {
-            Some(c) => Some(Digest::sha256(&c.encode()?)),
-            None => None,
-        };
+        let value = self.consents.get(p, id).map(consent_commitment).transpose()?;
         self.commitment.set(item::consent(p, id.as_str()), value);
         Ok(())
     }

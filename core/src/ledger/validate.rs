@@ -118,6 +118,30 @@ pub fn validate_and_apply_chain(state: &State, blocks: &[Block]) -> Result<Appli
     Ok(current)
 }
 
+/// The quorum certificate's structure (distinct current validators, more than two thirds),
+/// checked against the validator set before the block; its signatures are returned to be run.
+fn quorum_checks(state: &State, block: &Block) -> Result<Vec<SigCheck>> {
+    let header_bytes = std::sync::Arc::new(block.header.canonical_bytes()?);
+    let mut checks = Vec::with_capacity(block.qc.len() + block.txs.len());
+    let mut seen = Vec::with_capacity(block.qc.len());
+    for sig in &block.qc {
+        let key = state
+            .validators
+            .iter()
+            .find(|v| v.key_id() == sig.key_id)
+            .ok_or_else(|| Error::new(ErrorCode::UnknownKey, "quorum signature by a key outside the validator set"))?;
+        if seen.contains(&sig.key_id) {
+            return Err(Error::new(ErrorCode::BadSignature, "a validator signed twice"));
+        }
+        seen.push(sig.key_id);
+        checks.push(SigCheck { tx_index: usize::MAX, key: key.clone(), domain: Domain::BlockHeader, msg: header_bytes.clone(), sig: sig.clone() });
+    }
+    if seen.len() < quorum(state.validators.len()) {
+        return Err(Error::new(ErrorCode::BadSignature, "quorum certificate short of two thirds of the validators"));
+    }
+    Ok(checks)
+}
+
 /// Every check but the signatures, which are returned to be run.
 fn check_and_apply(state: &State, block: &Block) -> Result<(Applied, Vec<SigCheck>)> {
     let h = &block.header;
@@ -138,26 +162,7 @@ fn check_and_apply(state: &State, block: &Block) -> Result<(Applied, Vec<SigChec
         return Err(Error::new(ErrorCode::UnknownKey, "proposer is not a validator"));
     }
 
-    // The quorum certificate, against the validator set before this block.
-    let header_bytes = std::sync::Arc::new(h.canonical_bytes()?);
-    let mut checks = Vec::with_capacity(block.qc.len() + block.txs.len());
-    let mut seen = Vec::with_capacity(block.qc.len());
-    for sig in &block.qc {
-        let key = state
-            .validators
-            .iter()
-            .find(|v| v.key_id() == sig.key_id)
-            .ok_or_else(|| Error::new(ErrorCode::UnknownKey, "quorum signature by a key outside the validator set"))?;
-        if seen.contains(&sig.key_id) {
-            return Err(Error::new(ErrorCode::BadSignature, "a validator signed twice"));
-        }
-        seen.push(sig.key_id);
-        checks.push(SigCheck { tx_index: usize::MAX, key: key.clone(), domain: Domain::BlockHeader, msg: header_bytes.clone(), sig: sig.clone() });
-    }
-    if seen.len() < quorum(state.validators.len()) {
-        return Err(Error::new(ErrorCode::BadSignature, "quorum certificate short of two thirds of the validators"));
-    }
-
+    let mut checks = quorum_checks(state, block)?;
     let (mut next, events, tx_checks) = apply_txs(state, block)?;
     checks.extend(tx_checks);
     if next.commitment.root() != h.state_root {
@@ -190,17 +195,8 @@ pub struct SignatureChecksForBenchmarks(Vec<SigCheck>);
 impl SignatureChecksForBenchmarks {
     /// Gather the checks.
     pub fn gather(state: &State, block: &Block) -> Result<Self> {
-        let (_, _, checks) = apply_txs(state, block)?;
-        let header = std::sync::Arc::new(block.header.canonical_bytes()?);
-        let mut all: Vec<SigCheck> = block
-            .qc
-            .iter()
-            .filter_map(|sig| {
-                let key = state.validators.iter().find(|v| v.key_id() == sig.key_id)?.clone();
-                Some(SigCheck { tx_index: usize::MAX, key, domain: Domain::BlockHeader, msg: header.clone(), sig: sig.clone() })
-            })
-            .collect();
-        all.extend(checks);
+        let mut all = quorum_checks(state, block)?;
+        all.extend(apply_txs(state, block)?.2);
         Ok(Self(all))
     }
 
