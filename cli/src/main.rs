@@ -108,8 +108,8 @@ enum Command {
         /// The custodian.
         #[arg(long)]
         custodian: String,
-        /// The patient's pseudonym.
-        #[arg(long)]
+        /// The patient's pseudonym (base64url: it may start with `-`).
+        #[arg(long, allow_hyphen_values = true)]
         patient: String,
         /// A versioned read URL on the custodian's FHIR server to fetch and register.
         #[arg(long)]
@@ -117,8 +117,8 @@ enum Command {
     },
     /// Grant a consent (signed with the patient's key).
     Grant {
-        /// The patient's pseudonym.
-        #[arg(long)]
+        /// The patient's pseudonym (base64url: it may start with `-`).
+        #[arg(long, allow_hyphen_values = true)]
         patient: String,
         /// The organisation granted.
         #[arg(long)]
@@ -135,8 +135,8 @@ enum Command {
     },
     /// Revoke a consent.
     Revoke {
-        /// The patient's pseudonym.
-        #[arg(long)]
+        /// The patient's pseudonym (base64url: it may start with `-`).
+        #[arg(long, allow_hyphen_values = true)]
         patient: String,
         /// The consent id.
         #[arg(long)]
@@ -147,8 +147,8 @@ enum Command {
         /// The requesting member.
         #[arg(long)]
         requester: String,
-        /// The patient's pseudonym.
-        #[arg(long)]
+        /// The patient's pseudonym (base64url: it may start with `-`).
+        #[arg(long, allow_hyphen_values = true)]
         patient: String,
         /// The purpose of use (ETREAT or BTG for break-the-glass).
         #[arg(long, default_value = "TREAT")]
@@ -156,8 +156,8 @@ enum Command {
     },
     /// Show a patient's audit trail.
     Audit {
-        /// The patient's pseudonym.
-        #[arg(long)]
+        /// The patient's pseudonym (base64url: it may start with `-`).
+        #[arg(long, allow_hyphen_values = true)]
         patient: String,
         /// As FHIR AuditEvent resources (a Bundle).
         #[arg(long)]
@@ -165,8 +165,8 @@ enum Command {
     },
     /// Export everything the ledger holds that a patient may see, as one FHIR Bundle.
     Export {
-        /// The patient's pseudonym.
-        #[arg(long)]
+        /// The patient's pseudonym (base64url: it may start with `-`).
+        #[arg(long, allow_hyphen_values = true)]
         patient: String,
     },
     /// Replay and verify the whole chain from the log.
@@ -517,6 +517,34 @@ fn main() -> ExitCode {
                 eprintln!("fhirbus: {}", e.message);
             }
             ExitCode::from(e.code)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pseudonym is base64url, so one in 64 starts with `-`; it must still parse as the value
+    /// of `--patient`, not as an option.
+    #[test]
+    fn a_pseudonym_starting_with_a_hyphen_is_a_value() {
+        let p = "-7abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP";
+        for args in [
+            vec!["fhirbus", "audit", "--patient", p],
+            vec!["fhirbus", "export", "--patient", p],
+            vec!["fhirbus", "revoke", "--patient", p, "--id", "c1"],
+            vec!["fhirbus", "grant", "--patient", p, "--to", "hospital-b", "--id", "c1"],
+            vec!["fhirbus", "access", "--requester", "hospital-b", "--patient", p],
+            vec!["fhirbus", "register", "--custodian", "hospital-a", "--patient", p, "--url", "http://x/Observation/1/_history/1"],
+        ] {
+            let cli = Cli::try_parse_from(&args).map_err(|e| e.to_string());
+            let patient = match cli.map(|c| c.command) {
+                Ok(Command::Audit { patient, .. } | Command::Export { patient } | Command::Revoke { patient, .. } | Command::Grant { patient, .. } | Command::Access { patient, .. } | Command::Register { patient, .. }) => patient,
+                Ok(_) => String::from("another command"),
+                Err(e) => e,
+            };
+            assert_eq!(patient, p, "{args:?}");
         }
     }
 }

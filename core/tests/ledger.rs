@@ -414,12 +414,20 @@ fn the_log_recovers_every_complete_block_after_a_crash_at_any_byte() {
         replica.apply_block(&block).unwrap();
     }
     assert_eq!(replica.state_mut().state_root(), w.net.state_mut().state_root());
-    // A flipped byte inside the last record: a torn tail, safe to cut.
-    let mut torn = log.clone();
-    let last = torn.len() - 40;
-    torn[last] ^= 1;
-    let read = fhirbus::ledger::log::read(&torn).unwrap();
-    assert_eq!((read.blocks.len(), read.tail), (2, fhirbus::ledger::log::Tail::Torn));
+    // A flipped byte inside the last, complete record: damage to a written block, which a
+    // host must not cut.
+    let mut flipped = log.clone();
+    let last = flipped.len() - 40;
+    flipped[last] ^= 1;
+    let read = fhirbus::ledger::log::read(&flipped).unwrap();
+    assert_eq!((read.blocks.len(), read.valid_len, read.tail), (2, ends[1], fhirbus::ledger::log::Tail::Corrupt));
+    // The last record's final page never written (zeros where its checksum belongs): a torn
+    // write, safe to cut.
+    let mut unwritten = log.clone();
+    let len = unwritten.len();
+    unwritten[len - 32..].fill(0);
+    let read = fhirbus::ledger::log::read(&unwritten).unwrap();
+    assert_eq!((read.blocks.len(), read.valid_len, read.tail), (2, ends[1], fhirbus::ledger::log::Tail::Torn));
     // A flipped byte inside an earlier record, with complete blocks behind it: corruption,
     // which a host must not "recover" by cutting (that would lose the later blocks).
     let mut corrupt = log.clone();

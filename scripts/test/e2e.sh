@@ -69,6 +69,14 @@ chmod 600 "$net/keys/orgs/hospital-a/signing.key"
 printf 'FBL1\0\0\1\0partial' >> "$net/ledger/blocks.log"
 check "a torn log tail is recovered" "$bin" --dir "$net" verify
 check "recovery said so" grep -q "torn tail" "$work/last"
+# A flipped byte inside the last block is damage, not a torn write: refused, nothing cut.
+flip() { python3 -c "import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[int(sys.argv[2])] ^= 1; open(p,'wb').write(b)" "$1" "$2"; }
+size=$(stat -c %s "$net/ledger/blocks.log")
+flip "$net/ledger/blocks.log" $((size - 40))
+refuse "a damaged last block is refused, not cut as a torn tail" "damaged at byte" "$bin" --dir "$net" verify
+check "and kept whole" test "$(stat -c %s "$net/ledger/blocks.log")" -eq "$size"
+flip "$net/ledger/blocks.log" $((size - 40))
+check "the repaired log verifies" "$bin" --dir "$net" verify
 # A flipped byte inside a complete block is caught.
 python3 - "$net/ledger/blocks.log" <<'PY'
 import sys

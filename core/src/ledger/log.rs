@@ -5,8 +5,9 @@
 //! A record is `"FBL1" || length (u32, big-endian) || block bytes || SHA-256(block bytes)`.
 //! Reading stops at the first record that is incomplete or whose checksum fails, and reports
 //! the offset where the intact prefix ends and what follows it: nothing, a torn tail (the last
-//! record cut short by a crash; the host truncates it and appends again), or damage with more
-//! data behind it (the host must not truncate: that would lose complete blocks).
+//! record cut short by a crash, or its final bytes never written and read back as zeros; the
+//! host truncates it and appends again), or damage (the host must not truncate: a complete
+//! record whose checksum fails is a block that was written, and cutting it would lose it).
 
 use super::block::{Block, MAX_BLOCK_LEN};
 use crate::digest::Digest;
@@ -31,9 +32,11 @@ pub fn frame(block: &Block) -> Result<Vec<u8>> {
 pub enum Tail {
     /// Nothing: the log ends with a complete record.
     Clean,
-    /// The last record is cut short or its bytes were not all written: safe to truncate.
+    /// The last record is cut short, or its checksum was never written (zeros): safe to
+    /// truncate.
     Torn,
-    /// A damaged record with more data after it: not a crash, do not truncate.
+    /// A damaged record: a complete record whose checksum fails, or one with more data after
+    /// it. Not a crash; do not truncate.
     Corrupt,
 }
 
@@ -75,7 +78,11 @@ pub fn read(bytes: &[u8]) -> Result<LogContents> {
             break;
         };
         if Digest::sha256(body).as_bytes().as_slice() != sum {
-            tail = if rest.len() == end { Tail::Torn } else { Tail::Corrupt };
+            // Only a last record whose checksum reads as zeros is a write that never finished
+            // (the file grew before its final page reached the disk); any other mismatch is
+            // damage to a block that was written.
+            let unwritten = rest.len() == end && sum.iter().all(|&b| b == 0);
+            tail = if unwritten { Tail::Torn } else { Tail::Corrupt };
             break;
         }
         blocks.push(Block::decode(body)?);
