@@ -164,6 +164,14 @@ fn record_block(f: &mut Fixture, n: usize) -> fhirbus::Result<Block> {
 
 fn main() -> fhirbus::Result<()> {
     let mut f = fixture(1000)?;
+    if std::env::var("LEDGER_PROBE").as_deref() == Ok("apply") {
+        let block = record_block(&mut f, 1000)?;
+        let n: usize = std::env::var("LEDGER_APPLY_N").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
+        for _ in 0..n {
+            std::hint::black_box(apply_unverified_for_benchmarks(&f.state, &block)?);
+        }
+        return Ok(());
+    }
     if std::env::var("LEDGER_PROBE").is_ok() {
         for n in [0usize, 100, 1000] {
             let block = record_block(&mut f, n)?;

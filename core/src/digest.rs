@@ -8,8 +8,35 @@ use sha2::Digest as _;
 use crate::error::{Error, ErrorCode, Result};
 
 /// A SHA-256 digest.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Digest(pub [u8; 32]);
+
+/// Byte order of two 32-byte values, compared as big-endian integers: the same order as the
+/// bytes', without a call to `memcmp` (these are the keys of every map of the ledger state).
+pub(crate) fn cmp_32(a: &[u8; 32], b: &[u8; 32]) -> core::cmp::Ordering {
+    let (a, _) = a.as_chunks::<8>();
+    let (b, _) = b.as_chunks::<8>();
+    a.iter().zip(b).map(|(x, y)| u64::from_be_bytes(*x).cmp(&u64::from_be_bytes(*y))).find(|o| o.is_ne()).unwrap_or(core::cmp::Ordering::Equal)
+}
+
+/// Ordered by bytes, for 32-byte identifiers.
+macro_rules! ordered_as_bytes {
+    ($t:ty) => {
+        impl Ord for $t {
+            fn cmp(&self, other: &Self) -> core::cmp::Ordering {
+                $crate::digest::cmp_32(&self.0, &other.0)
+            }
+        }
+        impl PartialOrd for $t {
+            fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+    };
+}
+pub(crate) use ordered_as_bytes;
+
+ordered_as_bytes!(Digest);
 
 impl Digest {
     /// SHA-256 of `data`.
@@ -89,6 +116,19 @@ impl<'de> Deserialize<'de> for Digest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The integer comparison orders 32-byte values exactly as their bytes.
+        #[test]
+        fn ordering_is_byte_order(a in proptest::array::uniform32(0u8..=255), b in proptest::array::uniform32(0u8..=255), cut in 0usize..32) {
+            // Also pairs that share a prefix, where the first difference is deep inside.
+            let mut c = a;
+            c[cut..].copy_from_slice(&b[cut..]);
+            for (x, y) in [(a, b), (a, c), (c, a), (a, a)] {
+                proptest::prop_assert_eq!(Digest(x).cmp(&Digest(y)), x.as_slice().cmp(y.as_slice()));
+            }
+        }
+    }
 
     #[test]
     fn sha256_of_abc_matches_fips_180_2() {

@@ -74,8 +74,10 @@ impl fmt::Display for ResourceType {
 
 /// The identifier of a public key: SHA-256 over a domain tag and the key's SEC1 uncompressed
 /// encoding. Every signature names the key id of the key that made it.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct KeyId(pub [u8; 32]);
+
+crate::digest::ordered_as_bytes!(KeyId);
 
 impl KeyId {
     /// The key id of a SEC1-encoded P-256 public key (`purpose_tag` separates signing from

@@ -101,9 +101,11 @@ impl fmt::Debug for PseudonymKey {
 }
 
 /// A patient's pseudonym: 32 bytes, shown as base64url.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Pseudonym(#[serde(with = "crate::b64::array")] pub [u8; 32]);
+
+crate::digest::ordered_as_bytes!(Pseudonym);
 
 impl Pseudonym {
     /// The 32 bytes.

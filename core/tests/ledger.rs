@@ -459,6 +459,45 @@ fn independent_transactions_commit_alike_in_any_order_and_on_any_thread_count() 
     assert_eq!(r1.events, r2.events);
 }
 
+/// Signature checks run while the block is applied, on whatever threads there are; the error
+/// reported is still the one a single thread would find first: a rule error before any
+/// signature error, and the earliest failing signature in block order.
+#[test]
+fn the_error_reported_does_not_depend_on_the_thread_count() {
+    let mut w = World::new();
+    let txs: Vec<_> = (1..=90u8).map(|n| enrol_tx(&mut w, n, T0 + 10)).collect();
+    let valid = next_block(&mut w, txs.clone(), T0 + 20);
+    let reseal = |w: &World, txs: Vec<fhirbus::ledger::SignedTransaction>| {
+        let mut block = valid.clone();
+        block.header.tx_root = Block::tx_root(&txs).unwrap();
+        block.txs = txs;
+        block.qc = w.validators.iter().map(|v| block.header.sign(v).unwrap()).collect();
+        block
+    };
+    // Two forged signatures (each another transaction's): transaction 40 is named.
+    let mut forged = txs.clone();
+    forged[40].signatures = txs[41].signatures.clone();
+    forged[70].signatures = txs[71].signatures.clone();
+    let two_bad = reseal(&w, forged.clone());
+    // A forged signature early and a replay later: the replay (a rule) is named.
+    forged[70] = txs[5].clone();
+    let replay = reseal(&w, forged);
+    for threads in [1, 2, 3, 8] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let e = pool.install(|| validate_and_apply(w.net.state(), &two_bad)).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::BadSignature, "{threads} threads: {e}");
+        assert!(e.detail().starts_with("transaction 40:"), "{threads} threads: {e}");
+        let e = pool.install(|| validate_and_apply(w.net.state(), &replay)).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidValue, "{threads} threads: {e}");
+        assert!(e.detail().starts_with("transaction 70:") && e.detail().contains("replayed"), "{threads} threads: {e}");
+    }
+    // And the untouched block is valid on every thread count.
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| validate_and_apply(w.net.state(), &valid)).unwrap();
+    }
+}
+
 mod batches {
     use super::*;
     use proptest::prelude::*;

@@ -10,6 +10,7 @@
 //!
 //! String values are kept as they are: canonical form never changes content.
 
+mod serializer;
 mod value;
 mod write;
 
@@ -70,8 +71,16 @@ pub fn jcs_with_limits(input: &[u8], limits: Limits) -> Result<Vec<u8>> {
 /// RFC 8785 canonical bytes of a value the library serializes itself. Integers of 2^53 and
 /// above are refused: RFC 8785 writes numbers as IEEE 754 doubles, where 2^53 and 2^53 + 1
 /// are one number, so two different values would share their signed bytes.
-pub(crate) fn jcs_of<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
-    // Straight from serde's data model to canonical bytes: no text round trip.
+pub(crate) fn jcs_of<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>> {
+    // Straight from serde's data model to canonical bytes: no text round trip, no tree.
+    let mut out = Vec::with_capacity(512);
+    serializer::write_jcs(value, &mut out)?;
+    Ok(out)
+}
+
+/// [`jcs_of`] through a `serde_json::Value` tree (what it replaced), kept to check it against.
+#[cfg(test)]
+pub(crate) fn jcs_of_via_value<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
     let tree = serde_json::to_value(value).map_err(|_| Error::new(ErrorCode::Internal, "serialization"))?;
     let mut out = Vec::with_capacity(256);
     write::write_serde(&tree, &mut out)?;
@@ -191,6 +200,58 @@ mod tests {
         let r = br#"{"resourceType":"Basic","code":{"text":"\u00e9\t"}}"#;
         let bytes = fhir(r, FhirVariant::Full).unwrap();
         assert_eq!(fhir_digest(r, FhirVariant::Full).unwrap(), Digest::sha256(&bytes));
+    }
+
+    fn json_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        use serde_json::Value as J;
+        let leaf = prop_oneof![
+            Just(J::Null),
+            any::<bool>().prop_map(J::Bool),
+            (0u64..=MAX_EXACT_INTEGER).prop_map(J::from),
+            (-(MAX_EXACT_INTEGER as i64)..0).prop_map(J::from),
+            any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(J::from),
+            "\\PC{0,8}|[\u{e000}-\u{e0ff}\u{10000}-\u{1f6ff}\u{0}-\u{1f}\"\\\\]{0,4}".prop_map(J::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(J::Array),
+                proptest::collection::btree_map("\\PC{0,6}|[\u{e000}\u{1f600}a-c]{1,3}", inner, 0..6)
+                    .prop_map(|m| J::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// The direct serializer writes what the `Value` tree writer writes, for any JSON.
+        #[test]
+        fn the_direct_serializer_equals_the_value_tree(v in json_value()) {
+            proptest::prop_assert_eq!(jcs_of(&v).unwrap(), jcs_of_via_value(&v).unwrap());
+            proptest::prop_assert_eq!(jcs_of(&v).unwrap(), jcs_of_via_text(&v).unwrap());
+        }
+    }
+
+    #[test]
+    fn the_direct_serializer_refuses_what_cannot_be_signed_exactly() {
+        assert_eq!(jcs_of(&(1u64 << 53)).unwrap_err().code(), ErrorCode::InvalidNumber);
+        assert_eq!(jcs_of(&-(1i64 << 53)).unwrap_err().code(), ErrorCode::InvalidNumber);
+        assert_eq!(jcs_of(&f64::NAN).unwrap_err().code(), ErrorCode::InvalidNumber);
+        assert_eq!(jcs_of(&u128::MAX).unwrap_err().code(), ErrorCode::InvalidNumber);
+        // serde's other shapes, as serde_json writes them.
+        #[derive(serde::Serialize)]
+        enum E {
+            Unit,
+            New(u8),
+            Tuple(u8, bool),
+            Struct { b: u8, a: u8 },
+        }
+        for (v, want) in [(E::Unit, r#""Unit""#), (E::New(1), r#"{"New":1}"#), (E::Tuple(1, true), r#"{"Tuple":[1,true]}"#), (E::Struct { b: 2, a: 1 }, r#"{"Struct":{"a":1,"b":2}}"#)] {
+            assert_eq!(String::from_utf8(jcs_of(&v).unwrap()).unwrap(), want);
+            assert_eq!(jcs_of(&v).unwrap(), jcs_of_via_value(&v).unwrap());
+        }
+        let keys: std::collections::BTreeMap<u32, &[u8]> = [(10, &b"\x01"[..]), (9, &b""[..])].into_iter().collect();
+        assert_eq!(jcs_of(&keys).unwrap(), br#"{"10":[1],"9":[]}"#);
+        assert_eq!(jcs_of(&keys).unwrap(), jcs_of_via_value(&keys).unwrap());
     }
 
     #[test]

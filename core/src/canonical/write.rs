@@ -110,7 +110,7 @@ fn write_object<'v>(
     Ok(())
 }
 
-fn write_number(text: &str, numbers: Numbers, out: &mut dyn Sink) -> Result<()> {
+pub(crate) fn write_number(text: &str, numbers: Numbers, out: &mut dyn Sink) -> Result<()> {
     match numbers {
         Numbers::AsWritten => out.put(text.as_bytes()),
         Numbers::Ecmascript => {
@@ -131,7 +131,7 @@ fn write_number(text: &str, numbers: Numbers, out: &mut dyn Sink) -> Result<()> 
     Ok(())
 }
 
-fn write_string(s: &str, out: &mut dyn Sink) {
+pub(crate) fn write_string(s: &str, out: &mut dyn Sink) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.put(b"\"");
     let bytes = s.as_bytes();
@@ -166,6 +166,7 @@ fn write_string(s: &str, out: &mut dyn Sink) {
 /// RFC 8785 bytes of a serde_json tree (the library's own objects): members by UTF-16 order,
 /// integers exact up to 2^53 - 1 (larger ones refused: a double reader would round them, and
 /// two objects would share one signature), other numbers in ECMAScript form.
+#[cfg(test)]
 pub(crate) fn write_serde(value: &serde_json::Value, out: &mut Vec<u8>) -> Result<()> {
     use serde_json::Value as J;
     match value {

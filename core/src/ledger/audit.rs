@@ -86,13 +86,14 @@ impl AuditEvent {
                 }
             }
         }
-        let action = serde_json::to_string(&self.action).unwrap_or_default();
+        // The action's JSON text, quotes included (as serde_json writes it).
+        let action = crate::canonical::jcs_of(&self.action).unwrap_or_default();
         let mut b = Vec::with_capacity(256);
         b.extend_from_slice(b"fhirbus/v1/audit-item\0");
         b.extend_from_slice(&self.height.to_be_bytes());
         b.extend_from_slice(&self.time.0.to_be_bytes());
         b.extend_from_slice(self.tx.as_bytes());
-        field(&mut b, Some(action.as_bytes()));
+        field(&mut b, Some(&action));
         field(&mut b, self.actor.as_ref().map(|o| o.as_str().as_bytes()));
         field(&mut b, self.patient.as_ref().map(|p| p.as_bytes().as_slice()));
         field(&mut b, self.subject_org.as_ref().map(|o| o.as_str().as_bytes()));

@@ -12,8 +12,6 @@
 //! n / 65536 of them) and 16 sibling hashes; it proves presence with a value, or absence.
 //! The root does not depend on the order in which items were written.
 
-use std::collections::BTreeSet;
-
 use serde::{Deserialize, Serialize};
 use sha2::Digest as _;
 
@@ -49,16 +47,31 @@ fn bucket_hash<'a>(leaves: impl Iterator<Item = (&'a Digest, &'a Digest)>) -> Di
     Digest(h.finalize().into())
 }
 
+/// Bits of the bucket number that pick a subtree; the rest pick the bucket within it.
+const SUBTREE_BITS: usize = 10;
+const SUBTREES: usize = 1 << SUBTREE_BITS;
+const SUBTREE_BUCKETS: usize = BUCKETS / SUBTREES;
+
+/// A complete binary tree of `SUBTREE_BUCKETS` leaves in heap order: node 1 is its root,
+/// node i has children 2i and 2i+1, leaf j is node `SUBTREE_BUCKETS + j` (node 0 unused).
+type Subtree = [Digest; 2 * SUBTREE_BUCKETS];
+/// The tree over the subtrees' roots, in the same order.
+type TopTree = [Digest; 2 * SUBTREES];
+
 /// The commitment over a state. Cloning is cheap (shared structure), and a clone's updates
 /// never show in the original.
+///
+/// The tree of bucket hashes is held as 1,024 subtrees of 64 buckets each (4 KiB) and one top
+/// tree over their roots, each behind an `Arc`: a copy of the state for a block shares them, an
+/// update copies only the subtrees it touches, and the subtrees are re-hashed in parallel.
+/// The root is that of the one complete binary tree over the 2^16 buckets.
 #[derive(Clone)]
 pub struct Commitment {
     leaves: imbl::OrdMap<Digest, Digest>,
-    /// Heap order: node 1 is the root, node i has children 2i and 2i+1, bucket b is node
-    /// BUCKETS + b. Node 0 is unused. A persistent vector: a copy of the state for a block
-    /// shares it, and an update copies only the chunks it touches.
-    tree: imbl::Vector<Digest>,
-    dirty: BTreeSet<usize>,
+    subtrees: Vec<std::sync::Arc<Subtree>>,
+    top: std::sync::Arc<TopTree>,
+    /// Buckets changed since the last root (unsorted, with repeats).
+    dirty: Vec<u16>,
 }
 
 impl Default for Commitment {
@@ -73,21 +86,49 @@ impl core::fmt::Debug for Commitment {
     }
 }
 
+/// Re-hash the inner nodes of the heap-ordered `tree` of `width` leaves above the changed
+/// leaves `changed` (sorted, distinct, each below `width`); returns the tree's root.
+fn rehash(tree: &mut [Digest], width: usize, changed: &[usize]) -> Digest {
+    let mut level: Vec<usize> = changed.iter().map(|&j| (width + j) / 2).collect();
+    level.dedup();
+    while !level.is_empty() {
+        for &p in &level {
+            if let (Some(l), Some(r)) = (tree.get(2 * p).copied(), tree.get(2 * p + 1).copied())
+                && let Some(slot) = tree.get_mut(p)
+            {
+                *slot = node_hash(&l, &r);
+            }
+        }
+        level = level.iter().filter(|&&p| p > 1).map(|&p| p / 2).collect();
+        level.dedup();
+    }
+    tree.get(1).copied().unwrap_or(Digest([0; 32]))
+}
+
 impl Commitment {
     /// The commitment of an empty state.
     pub fn new() -> Self {
-        // Every node of one level of an empty tree is equal: compute one per level.
-        let mut tree = vec![Digest([0; 32]); 2 * BUCKETS];
+        // Every node of one level of an empty tree is equal: compute one per level, bottom
+        // up, through the subtrees' levels and then the top tree's.
         let mut level_hash = bucket_hash(core::iter::empty());
-        let mut width = BUCKETS;
-        while width >= 1 {
-            for slot in tree.iter_mut().skip(width).take(width) {
-                *slot = level_hash;
+        let mut subtree = [Digest([0; 32]); 2 * SUBTREE_BUCKETS];
+        let fill = |tree: &mut [Digest], level_hash: &mut Digest| {
+            let mut width = tree.len() / 2;
+            while width >= 1 {
+                for slot in tree.iter_mut().skip(width).take(width) {
+                    *slot = *level_hash;
+                }
+                if width > 1 {
+                    *level_hash = node_hash(level_hash, level_hash);
+                }
+                width /= 2;
             }
-            level_hash = node_hash(&level_hash, &level_hash);
-            width /= 2;
-        }
-        Self { leaves: imbl::OrdMap::new(), tree: tree.into_iter().collect(), dirty: BTreeSet::new() }
+        };
+        fill(&mut subtree, &mut level_hash);
+        let mut top = [Digest([0; 32]); 2 * SUBTREES];
+        fill(&mut top, &mut level_hash);
+        let subtree = std::sync::Arc::new(subtree);
+        Self { leaves: imbl::OrdMap::new(), subtrees: vec![subtree; SUBTREES], top: std::sync::Arc::new(top), dirty: Vec::new() }
     }
 
     /// Set (or, with `None`, remove) the item with this key.
@@ -100,7 +141,7 @@ impl Commitment {
                 self.leaves.remove(&key);
             }
         }
-        self.dirty.insert(bucket_of(&key));
+        self.dirty.push(bucket_of(&key) as u16);
     }
 
     /// The value hash stored under `key`.
@@ -118,61 +159,86 @@ impl Commitment {
         self.leaves.is_empty()
     }
 
-    fn bucket_leaves(&self, bucket: usize) -> impl Iterator<Item = (&Digest, &Digest)> {
+    fn bucket_leaves(leaves: &imbl::OrdMap<Digest, Digest>, bucket: usize) -> impl Iterator<Item = (&Digest, &Digest)> {
         let mut lo = [0u8; 32];
         let mut hi = [0xffu8; 32];
         let prefix = (bucket as u16).to_be_bytes();
         lo[..2].copy_from_slice(&prefix);
         hi[..2].copy_from_slice(&prefix);
-        self.leaves.range(Digest(lo)..=Digest(hi))
+        leaves.range(Digest(lo)..=Digest(hi))
     }
 
     /// The root, re-hashing what changed since the last call.
     pub fn root(&mut self) -> Digest {
         if !self.dirty.is_empty() {
-            let dirty = core::mem::take(&mut self.dirty);
-            let dirty: Vec<usize> = dirty.into_iter().collect();
+            let mut dirty = core::mem::take(&mut self.dirty);
+            dirty.sort_unstable();
+            dirty.dedup();
+            // The changed buckets of each subtree, by subtree.
+            let mut changed: Vec<Vec<usize>> = vec![Vec::new(); SUBTREES];
+            for b in dirty.iter().map(|&b| usize::from(b)) {
+                if let Some(js) = changed.get_mut(b / SUBTREE_BUCKETS) {
+                    js.push(b % SUBTREE_BUCKETS);
+                }
+            }
+            let leaves = &self.leaves;
+            // Each changed subtree is copied once if a clone shares it, then updated in place.
+            let update = |(s, (tree, js)): (usize, (&mut std::sync::Arc<Subtree>, &Vec<usize>))| -> Option<(usize, Digest)> {
+                if js.is_empty() {
+                    return None;
+                }
+                let tree = std::sync::Arc::make_mut(tree);
+                for &j in js {
+                    if let Some(slot) = tree.get_mut(SUBTREE_BUCKETS + j) {
+                        *slot = bucket_hash(Self::bucket_leaves(leaves, s * SUBTREE_BUCKETS + j));
+                    }
+                }
+                Some((s, rehash(tree, SUBTREE_BUCKETS, js)))
+            };
             #[cfg(feature = "parallel")]
-            let fresh: Vec<(usize, Digest)> = {
+            let roots: Vec<(usize, Digest)> = {
                 use rayon::prelude::*;
-                dirty.par_iter().map(|&b| (b, bucket_hash(self.bucket_leaves(b)))).collect()
+                self.subtrees.par_iter_mut().zip(changed.par_iter()).enumerate().filter_map(update).collect()
             };
             #[cfg(not(feature = "parallel"))]
-            let fresh: Vec<(usize, Digest)> = dirty.iter().map(|&b| (b, bucket_hash(self.bucket_leaves(b)))).collect();
-            let tree = &mut self.tree;
-            let mut parents = BTreeSet::new();
-            for (b, h) in fresh {
-                if let Some(slot) = tree.get_mut(BUCKETS + b) {
-                    *slot = h;
+            let roots: Vec<(usize, Digest)> = self.subtrees.iter_mut().zip(changed.iter()).enumerate().filter_map(update).collect();
+            let top = std::sync::Arc::make_mut(&mut self.top);
+            for &(s, root) in &roots {
+                if let Some(slot) = top.get_mut(SUBTREES + s) {
+                    *slot = root;
                 }
-                parents.insert((BUCKETS + b) / 2);
             }
-            while !parents.is_empty() {
-                let mut next = BTreeSet::new();
-                for p in parents {
-                    let (Some(l), Some(r)) = (tree.get(2 * p).copied(), tree.get(2 * p + 1).copied()) else { continue };
-                    if let Some(slot) = tree.get_mut(p) {
-                        *slot = node_hash(&l, &r);
-                    }
-                    if p > 1 {
-                        next.insert(p / 2);
-                    }
-                }
-                parents = next;
-            }
+            let changed_subtrees: Vec<usize> = roots.iter().map(|(s, _)| *s).collect();
+            rehash(top, SUBTREES, &changed_subtrees);
         }
-        self.tree.get(1).copied().unwrap_or(Digest([0; 32]))
+        self.top.get(1).copied().unwrap_or(Digest([0; 32]))
+    }
+
+    /// The hash of tree node `node` in the heap order of the whole tree (1 the root, bucket b
+    /// at 2^16 + b).
+    fn node(&self, node: usize) -> Digest {
+        let depth = usize::BITS as usize - 1 - node.leading_zeros() as usize;
+        let found = if depth <= SUBTREE_BITS {
+            self.top.get(node).copied()
+        } else {
+            // Within subtree s: the node's path below the subtree's root.
+            let below = depth - SUBTREE_BITS;
+            let s = (node >> below) - SUBTREES;
+            let local = (1 << below) | (node & ((1 << below) - 1));
+            self.subtrees.get(s).and_then(|t| t.get(local).copied())
+        };
+        found.unwrap_or(Digest([0; 32]))
     }
 
     /// A proof for `key` (present or absent) against the current root.
     pub fn prove(&mut self, key: &Digest) -> StateProof {
         self.root();
         let bucket = bucket_of(key);
-        let leaves = self.bucket_leaves(bucket).map(|(k, v)| (*k, *v)).collect();
+        let leaves = Self::bucket_leaves(&self.leaves, bucket).map(|(k, v)| (*k, *v)).collect();
         let mut siblings = Vec::with_capacity(BUCKET_BITS);
         let mut node = BUCKETS + bucket;
         while node > 1 {
-            siblings.push(self.tree.get(node ^ 1).copied().unwrap_or(Digest([0; 32])));
+            siblings.push(self.node(node ^ 1));
             node /= 2;
         }
         StateProof { key: *key, bucket: leaves, siblings }
@@ -258,6 +324,39 @@ mod tests {
             a.set(*k, None);
         }
         assert_eq!(a.root(), empty_root);
+    }
+
+    /// The root as the layout defines it, computed from scratch: every bucket, then one
+    /// complete binary tree of 2^16 leaves.
+    fn root_from_scratch(c: &Commitment) -> Digest {
+        let mut level: Vec<Digest> = (0..BUCKETS).map(|b| bucket_hash(Commitment::bucket_leaves(&c.leaves, b))).collect();
+        while level.len() > 1 {
+            level = level.chunks(2).map(|p| node_hash(&p[0], &p[1])).collect();
+        }
+        level[0]
+    }
+
+    #[test]
+    fn the_incremental_root_equals_the_root_from_scratch() {
+        let mut c = Commitment::new();
+        assert_eq!(c.root(), root_from_scratch(&c));
+        let mut seed = 1u64;
+        for round in 0..6u32 {
+            // Many changes in few buckets, then few in many: every subtree path is exercised.
+            let n = if round.is_multiple_of(2) { 3000 } else { 40 };
+            for i in 0..n {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let key = leaf_key("t", &(seed % 5000).to_be_bytes());
+                let value = !(seed >> 40).is_multiple_of(7);
+                c.set(key, value.then(|| Digest::sha256(&(i + round).to_be_bytes())));
+            }
+            let root = c.root();
+            assert_eq!(root, root_from_scratch(&c), "round {round}");
+            // Every node a proof reads agrees with the scratch tree through the proofs.
+            for k in (0..30u64).map(|i| leaf_key("t", &i.to_be_bytes())) {
+                c.prove(&k).verify(&root, c.get(&k).as_ref()).unwrap();
+            }
+        }
     }
 
     #[test]

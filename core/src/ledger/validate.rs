@@ -32,6 +32,20 @@ pub struct Applied {
     pub events: Vec<AuditEvent>,
 }
 
+/// The error of a failed check, saying which check it was.
+fn check_error(check: &SigCheck, e: &Error) -> Error {
+    let at = if check.tx_index == usize::MAX { "quorum certificate".to_owned() } else { format!("transaction {}", check.tx_index) };
+    Error::new(e.code(), format!("{at}: {}", e.detail()))
+}
+
+/// Run `checks` sequentially: the first failure, in order.
+fn run_in_order(checks: &[SigCheck]) -> Result<()> {
+    for check in checks {
+        check.run().map_err(|e| check_error(check, &e))?;
+    }
+    Ok(())
+}
+
 fn run_checks(checks: &[SigCheck]) -> Result<()> {
     #[cfg(feature = "parallel")]
     let results: Vec<Result<()>> = {
@@ -42,8 +56,7 @@ fn run_checks(checks: &[SigCheck]) -> Result<()> {
     let results: Vec<Result<()>> = checks.iter().map(SigCheck::run).collect();
     for (check, result) in checks.iter().zip(results) {
         if let Err(e) = result {
-            let at = if check.tx_index == usize::MAX { "quorum certificate".to_owned() } else { format!("transaction {}", check.tx_index) };
-            return Err(Error::new(e.code(), format!("{at}: {}", e.detail())));
+            return Err(check_error(check, &e));
         }
     }
     Ok(())
@@ -52,6 +65,18 @@ fn run_checks(checks: &[SigCheck]) -> Result<()> {
 /// Apply `txs` in order to a copy of `state` as block `height` at `time`, returning the new
 /// state, the events and the queued signature checks (not yet run).
 pub(crate) fn apply_txs(state: &State, block: &Block) -> Result<(State, Vec<AuditEvent>, Vec<SigCheck>)> {
+    let mut all = Vec::new();
+    let (next, events) = apply_txs_streaming(state, block, &mut |checks| all.extend(checks))?;
+    Ok((next, events, all))
+}
+
+/// How many signature checks are handed on at a time while a block is applied: enough to
+/// outweigh the cost of handing them on, few enough that checking starts early.
+const CHECKS_PER_BATCH: usize = 32;
+
+/// [`apply_txs`], handing the queued signature checks to `ready` in batches as they are
+/// gathered (so that they can run while the rest of the block is applied).
+fn apply_txs_streaming(state: &State, block: &Block, ready: &mut dyn FnMut(Vec<SigCheck>)) -> Result<(State, Vec<AuditEvent>)> {
     let mut next = state.clone();
     let time = block.header.time;
     // Replay guards older than the window can go: such transactions are refused by age.
@@ -70,12 +95,18 @@ pub(crate) fn apply_txs(state: &State, block: &Block) -> Result<(State, Vec<Audi
             .apply_tx(stx, prep, &cx, &mut checks)
             .map_err(|e| Error::new(e.code(), format!("transaction {index}: {}", e.detail())))?;
         events.push(event);
+        if checks.len() >= CHECKS_PER_BATCH {
+            ready(core::mem::take(&mut checks));
+        }
+    }
+    if !checks.is_empty() {
+        ready(checks);
     }
     let leaves: Vec<_> = prepared.iter().map(|p| p.leaf).collect();
     if super::merkle::root_of_hashes(&leaves) != block.header.tx_root {
         return Err(Error::new(ErrorCode::BadSignature, "transaction root does not match the transactions"));
     }
-    Ok((next, events, checks))
+    Ok((next, events))
 }
 
 /// Every transaction's canonical bytes, ids and leaf, in parallel where there are threads.
@@ -95,10 +126,45 @@ fn prepare_all(txs: &[super::tx::SignedTransaction]) -> Result<Vec<super::tx::Pr
 }
 
 /// Validate `block` against `state` and return the state after it. Nothing of `state` changes.
+///
+/// With the `parallel` feature the signature checks run on the pool's other threads while
+/// this one applies the block: each batch of checks is handed on as soon as the transactions
+/// that need it are applied. The outcome is as if everything ran in order on one thread: an
+/// error of the header, the structure or a rule comes first, then the first failing signature
+/// check in block order.
 pub fn validate_and_apply(state: &State, block: &Block) -> Result<Applied> {
-    let (applied, checks) = check_and_apply(state, block)?;
-    run_checks(&checks)?;
-    Ok(applied)
+    #[cfg(feature = "parallel")]
+    {
+        let failures = std::sync::Mutex::new(Vec::<(usize, Error)>::new());
+        let applied = rayon::in_place_scope(|scope| {
+            let mut batch = 0usize;
+            let failures = &failures;
+            let mut ready = |checks: Vec<SigCheck>| {
+                let seq = batch;
+                batch += 1;
+                scope.spawn(move |_| {
+                    if let Err(e) = run_in_order(&checks)
+                        && let Ok(mut f) = failures.lock()
+                    {
+                        f.push((seq, e));
+                    }
+                });
+            };
+            check_and_apply_streaming(state, block, &mut ready)
+        })?;
+        let mut failures = failures.into_inner().map_err(|_| Error::new(ErrorCode::Internal, "signature check pool"))?;
+        failures.sort_by_key(|(seq, _)| *seq);
+        match failures.into_iter().next() {
+            Some((_, e)) => Err(e),
+            None => Ok(applied),
+        }
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        let (applied, checks) = check_and_apply(state, block)?;
+        run_in_order(&checks)?;
+        Ok(applied)
+    }
 }
 
 /// Validate and apply a run of consecutive blocks: the same result as applying them one by
@@ -144,6 +210,14 @@ fn quorum_checks(state: &State, block: &Block) -> Result<Vec<SigCheck>> {
 
 /// Every check but the signatures, which are returned to be run.
 fn check_and_apply(state: &State, block: &Block) -> Result<(Applied, Vec<SigCheck>)> {
+    let mut all = Vec::new();
+    let applied = check_and_apply_streaming(state, block, &mut |checks| all.extend(checks))?;
+    Ok((applied, all))
+}
+
+/// Every check but the signatures, which are handed to `ready` in order as they are gathered
+/// (the quorum certificate's first).
+fn check_and_apply_streaming(state: &State, block: &Block, ready: &mut dyn FnMut(Vec<SigCheck>)) -> Result<Applied> {
     let h = &block.header;
     block.check_shape()?;
     if h.chain != state.chain {
@@ -162,16 +236,15 @@ fn check_and_apply(state: &State, block: &Block) -> Result<(Applied, Vec<SigChec
         return Err(Error::new(ErrorCode::UnknownKey, "proposer is not a validator"));
     }
 
-    let mut checks = quorum_checks(state, block)?;
-    let (mut next, events, tx_checks) = apply_txs(state, block)?;
-    checks.extend(tx_checks);
+    ready(quorum_checks(state, block)?);
+    let (mut next, events) = apply_txs_streaming(state, block, ready)?;
     if next.commitment.root() != h.state_root {
         return Err(Error::new(ErrorCode::BadSignature, "state root does not match the state after the block"));
     }
     next.height = h.height;
     next.time = h.time;
     next.last_hash = h.hash()?;
-    Ok((Applied { state: next, events }, checks))
+    Ok(Applied { state: next, events })
 }
 
 /// Apply a block's transactions to a copy of `state` without running any signature check or
