@@ -33,7 +33,13 @@ pub(crate) mod array {
     use super::*;
 
     pub(crate) fn serialize<S: Serializer, const N: usize>(bytes: &[u8; N], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&encode(bytes))
+        // On the stack for the short arrays (keys, pseudonyms, signatures) the ledger writes
+        // by the thousand.
+        let mut text = [0u8; 128];
+        match URL_SAFE_NO_PAD.encode_slice(bytes, &mut text) {
+            Ok(len) => s.serialize_str(text.get(..len).and_then(|t| core::str::from_utf8(t).ok()).unwrap_or_default()),
+            Err(_) => s.serialize_str(&encode(bytes)),
+        }
     }
 
     pub(crate) fn deserialize<'de, D: Deserializer<'de>, const N: usize>(d: D) -> Result<[u8; N], D::Error> {

@@ -98,7 +98,10 @@ impl fmt::Display for Digest {
 
 impl Serialize for Digest {
     fn serialize<S: Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_hex())
+        // On the stack: record entries and transactions carry several digests each.
+        let mut text = [0u8; 64];
+        hex::encode_to_slice(self.0, &mut text).map_err(|_| serde::ser::Error::custom("hex"))?;
+        s.serialize_str(core::str::from_utf8(&text).map_err(|_| serde::ser::Error::custom("hex"))?)
     }
 }
 

@@ -79,13 +79,6 @@ const CHECKS_PER_BATCH: usize = 32;
 fn apply_txs_streaming(state: &State, block: &Block, ready: &mut dyn FnMut(Vec<SigCheck>)) -> Result<(State, Vec<AuditEvent>)> {
     let mut next = state.clone();
     let time = block.header.time;
-    // Replay guards older than the window can go: such transactions are refused by age.
-    let horizon = time.0.saturating_sub(state.policy.max_tx_age_ms);
-    let expired: Vec<_> = next.seen_by_time.iter().take_while(|(t, _)| t.0 < horizon).cloned().collect();
-    for (t, id) in expired {
-        next.seen_by_time.remove(&(t, id));
-        next.seen.remove(&id);
-    }
     let prepared = prepare_all(&block.txs)?;
     let mut checks = Vec::new();
     let mut events = Vec::with_capacity(block.txs.len());
