@@ -241,5 +241,24 @@ fn main() -> fhirbus::Result<()> {
         used as f64 / (1 << 20) as f64,
         used as f64 / records as f64
     );
+
+    // The bookkeeping of a block (everything but the signature checks) grows with the state:
+    // deeper persistent maps, fuller commitment buckets. The same 1,000 registrations on the
+    // small state of the throughput runs and on this one.
+    let fresh = entries(&g, 1000, done as u64)?.into_iter().map(|e| Transaction::register_record(CHAIN, e)).collect::<Vec<_>>();
+    let on_large = unsigned(&mut g.state, fresh.clone(), time, &g.validators)?;
+    let on_small = unsigned(&mut f.state, fresh, T0 + 20, &f.validators)?;
+    let (small, large) = (&f.state, &g.state);
+    let report = compare(
+        &format!("apply 1,000 registrations without signature checks, small state vs {records} records"),
+        None,
+        vec![
+            candidate("on the benchmark's small state", || apply_unverified_for_benchmarks(small, &on_small).map(|s| s.height())),
+            candidate("on the large state", || apply_unverified_for_benchmarks(large, &on_large).map(|s| s.height())),
+        ],
+    );
+    if let Some(ns) = report.median("on the large state") {
+        println!("  {:.1} us of bookkeeping per registration with {records} records", ns / 1000.0 / 1000.0);
+    }
     Ok(())
 }

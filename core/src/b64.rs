@@ -14,12 +14,25 @@ pub(crate) fn decode(text: &str) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD.decode(text).ok()
 }
 
+/// Serialize as base64url text, encoded on the stack when short (keys, pseudonyms, signatures
+/// and sealed pointers, which the ledger writes by the thousand), on the heap otherwise.
+fn serialize_short<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    let mut text = [0u8; 384];
+    match URL_SAFE_NO_PAD.encode_slice(bytes, &mut text) {
+        Ok(len) => match text.get(..len).map(core::str::from_utf8) {
+            Some(Ok(t)) => s.serialize_str(t),
+            _ => s.serialize_str(&encode(bytes)),
+        },
+        Err(_) => s.serialize_str(&encode(bytes)),
+    }
+}
+
 /// serde `with` module for `Vec<u8>` fields.
 pub(crate) mod vec {
     use super::*;
 
     pub(crate) fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&encode(bytes))
+        super::serialize_short(bytes, s)
     }
 
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
@@ -33,13 +46,7 @@ pub(crate) mod array {
     use super::*;
 
     pub(crate) fn serialize<S: Serializer, const N: usize>(bytes: &[u8; N], s: S) -> Result<S::Ok, S::Error> {
-        // On the stack for the short arrays (keys, pseudonyms, signatures) the ledger writes
-        // by the thousand.
-        let mut text = [0u8; 128];
-        match URL_SAFE_NO_PAD.encode_slice(bytes, &mut text) {
-            Ok(len) => s.serialize_str(text.get(..len).and_then(|t| core::str::from_utf8(t).ok()).unwrap_or_default()),
-            Err(_) => s.serialize_str(&encode(bytes)),
-        }
+        super::serialize_short(bytes, s)
     }
 
     pub(crate) fn deserialize<'de, D: Deserializer<'de>, const N: usize>(d: D) -> Result<[u8; N], D::Error> {

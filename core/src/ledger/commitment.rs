@@ -52,26 +52,37 @@ const SUBTREE_BITS: usize = 10;
 const SUBTREES: usize = 1 << SUBTREE_BITS;
 const SUBTREE_BUCKETS: usize = BUCKETS / SUBTREES;
 
-/// A complete binary tree of `SUBTREE_BUCKETS` leaves in heap order: node 1 is its root,
-/// node i has children 2i and 2i+1, leaf j is node `SUBTREE_BUCKETS + j` (node 0 unused).
-type Subtree = [Digest; 2 * SUBTREE_BUCKETS];
-/// The tree over the subtrees' roots, in the same order.
+/// One item: (key, value hash).
+type Leaf = (Digest, Digest);
+
+/// 64 buckets and the tree over their hashes: a complete binary tree in heap order (node 1
+/// its root, node i with children 2i and 2i+1, bucket j's hash at node 64 + j, node 0 unused).
+/// A bucket's leaves are a sorted slice, replaced whole when it changes (a bucket holds about
+/// n / 65,536 leaves, so a change copies a few KiB at most, as a B-tree node copy would).
+#[derive(Clone)]
+struct Subtree {
+    nodes: [Digest; 2 * SUBTREE_BUCKETS],
+    buckets: [std::sync::Arc<[Leaf]>; SUBTREE_BUCKETS],
+}
+
+/// The tree over the subtrees' roots, in the same heap order.
 type TopTree = [Digest; 2 * SUBTREES];
 
 /// The commitment over a state. Cloning is cheap (shared structure), and a clone's updates
 /// never show in the original.
 ///
-/// The tree of bucket hashes is held as 1,024 subtrees of 64 buckets each (4 KiB) and one top
-/// tree over their roots, each behind an `Arc`: a copy of the state for a block shares them, an
-/// update copies only the subtrees it touches, and the subtrees are re-hashed in parallel.
-/// The root is that of the one complete binary tree over the 2^16 buckets.
+/// The 2^16 buckets and the tree over them are held as 1,024 subtrees of 64 buckets (4 KiB of
+/// hashes each) and one top tree over their roots, each behind an `Arc`: a copy of the state
+/// for a block shares them, an update copies only the subtrees and buckets it touches, and the
+/// touched subtrees are re-hashed in parallel. The root is that of the one complete binary
+/// tree over the 2^16 buckets.
 #[derive(Clone)]
 pub struct Commitment {
-    leaves: imbl::OrdMap<Digest, Digest>,
     subtrees: Vec<std::sync::Arc<Subtree>>,
     top: std::sync::Arc<TopTree>,
     /// Buckets changed since the last root (unsorted, with repeats).
     dirty: Vec<u16>,
+    len: usize,
 }
 
 impl Default for Commitment {
@@ -82,7 +93,7 @@ impl Default for Commitment {
 
 impl core::fmt::Debug for Commitment {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "Commitment({} leaves)", self.leaves.len())
+        write!(f, "Commitment({} leaves)", self.len)
     }
 }
 
@@ -105,13 +116,18 @@ fn rehash(tree: &mut [Digest], width: usize, changed: &[usize]) -> Digest {
     tree.get(1).copied().unwrap_or(Digest([0; 32]))
 }
 
+/// (subtree, bucket within it) of a key.
+fn place(key: &Digest) -> (usize, usize) {
+    let b = bucket_of(key);
+    (b / SUBTREE_BUCKETS, b % SUBTREE_BUCKETS)
+}
+
 impl Commitment {
     /// The commitment of an empty state.
     pub fn new() -> Self {
         // Every node of one level of an empty tree is equal: compute one per level, bottom
         // up, through the subtrees' levels and then the top tree's.
         let mut level_hash = bucket_hash(core::iter::empty());
-        let mut subtree = [Digest([0; 32]); 2 * SUBTREE_BUCKETS];
         let fill = |tree: &mut [Digest], level_hash: &mut Digest| {
             let mut width = tree.len() / 2;
             while width >= 1 {
@@ -124,48 +140,64 @@ impl Commitment {
                 width /= 2;
             }
         };
-        fill(&mut subtree, &mut level_hash);
+        let empty: std::sync::Arc<[Leaf]> = std::sync::Arc::from(Vec::new());
+        let mut subtree = Subtree { nodes: [Digest([0; 32]); 2 * SUBTREE_BUCKETS], buckets: core::array::from_fn(|_| empty.clone()) };
+        fill(&mut subtree.nodes, &mut level_hash);
         let mut top = [Digest([0; 32]); 2 * SUBTREES];
         fill(&mut top, &mut level_hash);
         let subtree = std::sync::Arc::new(subtree);
-        Self { leaves: imbl::OrdMap::new(), subtrees: vec![subtree; SUBTREES], top: std::sync::Arc::new(top), dirty: Vec::new() }
+        Self { subtrees: vec![subtree; SUBTREES], top: std::sync::Arc::new(top), dirty: Vec::new(), len: 0 }
+    }
+
+    fn bucket(&self, key: &Digest) -> &[Leaf] {
+        let (s, j) = place(key);
+        self.subtrees.get(s).and_then(|t| t.buckets.get(j)).map_or(&[], |b| b)
     }
 
     /// Set (or, with `None`, remove) the item with this key.
     pub fn set(&mut self, key: Digest, value: Option<Digest>) {
-        match value {
-            Some(v) => {
-                self.leaves.insert(key, v);
+        let (s, j) = place(&key);
+        let Some(bucket) = self.subtrees.get_mut(s).and_then(|t| std::sync::Arc::make_mut(t).buckets.get_mut(j)) else { return };
+        let at = bucket.binary_search_by(|(k, _)| k.cmp(&key));
+        let mut leaves: Vec<Leaf> = Vec::with_capacity(bucket.len() + 1);
+        match (at, value) {
+            (Ok(i), Some(v)) => {
+                leaves.extend_from_slice(bucket);
+                if let Some(slot) = leaves.get_mut(i) {
+                    slot.1 = v;
+                }
             }
-            None => {
-                self.leaves.remove(&key);
+            (Ok(i), None) => {
+                leaves.extend(bucket.iter().enumerate().filter(|(n, _)| *n != i).map(|(_, l)| *l));
+                self.len -= 1;
             }
+            (Err(i), Some(v)) => {
+                let (before, after) = bucket.split_at(i.min(bucket.len()));
+                leaves.extend_from_slice(before);
+                leaves.push((key, v));
+                leaves.extend_from_slice(after);
+                self.len += 1;
+            }
+            (Err(_), None) => return,
         }
+        *bucket = std::sync::Arc::from(leaves);
         self.dirty.push(bucket_of(&key) as u16);
     }
 
     /// The value hash stored under `key`.
     pub fn get(&self, key: &Digest) -> Option<Digest> {
-        self.leaves.get(key).copied()
+        let bucket = self.bucket(key);
+        bucket.binary_search_by(|(k, _)| k.cmp(key)).ok().and_then(|i| bucket.get(i)).map(|(_, v)| *v)
     }
 
     /// The number of items.
     pub fn len(&self) -> usize {
-        self.leaves.len()
+        self.len
     }
 
     /// Whether there are no items.
     pub fn is_empty(&self) -> bool {
-        self.leaves.is_empty()
-    }
-
-    fn bucket_leaves(leaves: &imbl::OrdMap<Digest, Digest>, bucket: usize) -> impl Iterator<Item = (&Digest, &Digest)> {
-        let mut lo = [0u8; 32];
-        let mut hi = [0xffu8; 32];
-        let prefix = (bucket as u16).to_be_bytes();
-        lo[..2].copy_from_slice(&prefix);
-        hi[..2].copy_from_slice(&prefix);
-        leaves.range(Digest(lo)..=Digest(hi))
+        self.len == 0
     }
 
     /// The root, re-hashing what changed since the last call.
@@ -181,19 +213,19 @@ impl Commitment {
                     js.push(b % SUBTREE_BUCKETS);
                 }
             }
-            let leaves = &self.leaves;
-            // Each changed subtree is copied once if a clone shares it, then updated in place.
+            // A changed subtree was already made unique by `set`; this copies nothing.
             let update = |(s, (tree, js)): (usize, (&mut std::sync::Arc<Subtree>, &Vec<usize>))| -> Option<(usize, Digest)> {
                 if js.is_empty() {
                     return None;
                 }
                 let tree = std::sync::Arc::make_mut(tree);
                 for &j in js {
-                    if let Some(slot) = tree.get_mut(SUBTREE_BUCKETS + j) {
-                        *slot = bucket_hash(Self::bucket_leaves(leaves, s * SUBTREE_BUCKETS + j));
+                    let hash = tree.buckets.get(j).map(|b| bucket_hash(b.iter().map(|(k, v)| (k, v))));
+                    if let (Some(slot), Some(hash)) = (tree.nodes.get_mut(SUBTREE_BUCKETS + j), hash) {
+                        *slot = hash;
                     }
                 }
-                Some((s, rehash(tree, SUBTREE_BUCKETS, js)))
+                Some((s, rehash(&mut tree.nodes, SUBTREE_BUCKETS, js)))
             };
             #[cfg(feature = "parallel")]
             let roots: Vec<(usize, Digest)> = {
@@ -225,7 +257,7 @@ impl Commitment {
             let below = depth - SUBTREE_BITS;
             let s = (node >> below) - SUBTREES;
             let local = (1 << below) | (node & ((1 << below) - 1));
-            self.subtrees.get(s).and_then(|t| t.get(local).copied())
+            self.subtrees.get(s).and_then(|t| t.nodes.get(local).copied())
         };
         found.unwrap_or(Digest([0; 32]))
     }
@@ -234,7 +266,7 @@ impl Commitment {
     pub fn prove(&mut self, key: &Digest) -> StateProof {
         self.root();
         let bucket = bucket_of(key);
-        let leaves = Self::bucket_leaves(&self.leaves, bucket).map(|(k, v)| (*k, *v)).collect();
+        let leaves = self.bucket(key).to_vec();
         let mut siblings = Vec::with_capacity(BUCKET_BITS);
         let mut node = BUCKETS + bucket;
         while node > 1 {
@@ -329,7 +361,13 @@ mod tests {
     /// The root as the layout defines it, computed from scratch: every bucket, then one
     /// complete binary tree of 2^16 leaves.
     fn root_from_scratch(c: &Commitment) -> Digest {
-        let mut level: Vec<Digest> = (0..BUCKETS).map(|b| bucket_hash(Commitment::bucket_leaves(&c.leaves, b))).collect();
+        let mut level: Vec<Digest> = (0..BUCKETS)
+            .map(|b| {
+                let leaves = &c.subtrees[b / SUBTREE_BUCKETS].buckets[b % SUBTREE_BUCKETS];
+                assert!(leaves.iter().all(|(k, _)| bucket_of(k) == b) && leaves.windows(2).all(|w| w[0].0 < w[1].0));
+                bucket_hash(leaves.iter().map(|(k, v)| (k, v)))
+            })
+            .collect();
         while level.len() > 1 {
             level = level.chunks(2).map(|p| node_hash(&p[0], &p[1])).collect();
         }
