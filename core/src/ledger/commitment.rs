@@ -102,7 +102,8 @@ impl core::fmt::Debug for Commitment {
 fn rehash(tree: &mut [Digest], width: usize, changed: &[usize]) -> Digest {
     let mut level: Vec<usize> = changed.iter().map(|&j| (width + j) / 2).collect();
     level.dedup();
-    while !level.is_empty() {
+    // One level at a time, bottom up: the parents of a sorted level are sorted too.
+    while level.first().is_some_and(|&p| p >= 1) {
         for &p in &level {
             if let (Some(l), Some(r)) = (tree.get(2 * p).copied(), tree.get(2 * p + 1).copied())
                 && let Some(slot) = tree.get_mut(p)
@@ -110,7 +111,7 @@ fn rehash(tree: &mut [Digest], width: usize, changed: &[usize]) -> Digest {
                 *slot = node_hash(&l, &r);
             }
         }
-        level = level.iter().filter(|&&p| p > 1).map(|&p| p / 2).collect();
+        level.iter_mut().for_each(|p| *p /= 2);
         level.dedup();
     }
     tree.get(1).copied().unwrap_or(Digest([0; 32]))
@@ -158,29 +159,21 @@ impl Commitment {
     pub fn set(&mut self, key: Digest, value: Option<Digest>) {
         let (s, j) = place(&key);
         let Some(bucket) = self.subtrees.get_mut(s).and_then(|t| std::sync::Arc::make_mut(t).buckets.get_mut(j)) else { return };
-        let at = bucket.binary_search_by(|(k, _)| k.cmp(&key));
-        let mut leaves: Vec<Leaf> = Vec::with_capacity(bucket.len() + 1);
-        match (at, value) {
-            (Ok(i), Some(v)) => {
-                leaves.extend_from_slice(bucket);
-                if let Some(slot) = leaves.get_mut(i) {
-                    slot.1 = v;
-                }
-            }
+        // The new slice is built in one allocation (the iterators know their length).
+        *bucket = match (bucket.binary_search_by(|(k, _)| k.cmp(&key)), value) {
+            (Ok(i), Some(v)) => bucket.iter().enumerate().map(|(n, l)| if n == i { (key, v) } else { *l }).collect(),
             (Ok(i), None) => {
-                leaves.extend(bucket.iter().enumerate().filter(|(n, _)| *n != i).map(|(_, l)| *l));
                 self.len -= 1;
+                let (before, after) = bucket.split_at(i);
+                before.iter().chain(after.iter().skip(1)).copied().collect()
             }
             (Err(i), Some(v)) => {
-                let (before, after) = bucket.split_at(i.min(bucket.len()));
-                leaves.extend_from_slice(before);
-                leaves.push((key, v));
-                leaves.extend_from_slice(after);
                 self.len += 1;
+                let (before, after) = bucket.split_at(i.min(bucket.len()));
+                before.iter().copied().chain(core::iter::once((key, v))).chain(after.iter().copied()).collect()
             }
             (Err(_), None) => return,
-        }
-        *bucket = std::sync::Arc::from(leaves);
+        };
         self.dirty.push(bucket_of(&key) as u16);
     }
 

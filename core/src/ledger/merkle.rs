@@ -24,20 +24,21 @@ pub fn leaf_hash(data: &[u8]) -> Digest {
 /// hasher's buffering costs about as much as the compression itself.
 pub fn node_hash(left: &Digest, right: &Digest) -> Digest {
     const IV: [u32; 8] = [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19];
-    let (right_head, right_last) = right.0.split_at(31);
     let mut first = [0u8; 64];
     let mut second = [0u8; 64];
-    first[0] = 1;
-    for (slot, byte) in first.iter_mut().skip(1).zip(left.0.iter().chain(right_head)) {
-        *slot = *byte;
-    }
-    for (slot, byte) in second.iter_mut().zip(right_last.iter().chain(&[0x80])) {
-        *slot = *byte;
-    }
-    // The message length in bits, big-endian, ends the last block.
-    for (slot, byte) in second.iter_mut().skip(56).zip((65u64 * 8).to_be_bytes()) {
-        *slot = byte;
-    }
+    let (tag, rest) = first.split_at_mut(1);
+    let (left_part, right_part) = rest.split_at_mut(32);
+    tag.copy_from_slice(&[1]);
+    left_part.copy_from_slice(&left.0);
+    let (right_head, right_last) = right.0.split_at(31);
+    right_part.copy_from_slice(right_head);
+    // The last byte, the padding's 0x80, zeros, and the message length in bits (big-endian).
+    let (start, rest) = second.split_at_mut(1);
+    start.copy_from_slice(right_last);
+    let (pad, rest) = rest.split_at_mut(1);
+    pad.copy_from_slice(&[0x80]);
+    let (_, length) = rest.split_at_mut(54);
+    length.copy_from_slice(&(65u64 * 8).to_be_bytes());
     let mut state = IV;
     sha2::block_api::compress256(&mut state, &[first, second]);
     let mut out = [0u8; 32];
