@@ -58,11 +58,12 @@ type Leaf = (Digest, Digest);
 /// 64 buckets and the tree over their hashes: a complete binary tree in heap order (node 1
 /// its root, node i with children 2i and 2i+1, bucket j's hash at node 64 + j, node 0 unused).
 /// A bucket's leaves are a sorted slice, replaced whole when it changes (a bucket holds about
-/// n / 65,536 leaves, so a change copies a few KiB at most, as a B-tree node copy would).
+/// n / 65,536 leaves, so a change copies a few KiB at most, as a B-tree node copy would); an
+/// empty bucket holds nothing, so copying a sparse subtree touches no reference counts.
 #[derive(Clone)]
 struct Subtree {
     nodes: [Digest; 2 * SUBTREE_BUCKETS],
-    buckets: [std::sync::Arc<[Leaf]>; SUBTREE_BUCKETS],
+    buckets: [Option<std::sync::Arc<[Leaf]>>; SUBTREE_BUCKETS],
 }
 
 /// The tree over the subtrees' roots, in the same heap order.
@@ -141,8 +142,7 @@ impl Commitment {
                 width /= 2;
             }
         };
-        let empty: std::sync::Arc<[Leaf]> = std::sync::Arc::from(Vec::new());
-        let mut subtree = Subtree { nodes: [Digest([0; 32]); 2 * SUBTREE_BUCKETS], buckets: core::array::from_fn(|_| empty.clone()) };
+        let mut subtree = Subtree { nodes: [Digest([0; 32]); 2 * SUBTREE_BUCKETS], buckets: core::array::from_fn(|_| None) };
         fill(&mut subtree.nodes, &mut level_hash);
         let mut top = [Digest([0; 32]); 2 * SUBTREES];
         fill(&mut top, &mut level_hash);
@@ -152,15 +152,16 @@ impl Commitment {
 
     fn bucket(&self, key: &Digest) -> &[Leaf] {
         let (s, j) = place(key);
-        self.subtrees.get(s).and_then(|t| t.buckets.get(j)).map_or(&[], |b| b)
+        self.subtrees.get(s).and_then(|t| t.buckets.get(j)).and_then(Option::as_deref).unwrap_or_default()
     }
 
     /// Set (or, with `None`, remove) the item with this key.
     pub fn set(&mut self, key: Digest, value: Option<Digest>) {
         let (s, j) = place(&key);
-        let Some(bucket) = self.subtrees.get_mut(s).and_then(|t| std::sync::Arc::make_mut(t).buckets.get_mut(j)) else { return };
+        let Some(slot) = self.subtrees.get_mut(s).and_then(|t| std::sync::Arc::make_mut(t).buckets.get_mut(j)) else { return };
+        let bucket: &[Leaf] = slot.as_deref().unwrap_or_default();
         // The new slice is built in one allocation (the iterators know their length).
-        *bucket = match (bucket.binary_search_by(|(k, _)| k.cmp(&key)), value) {
+        let leaves: std::sync::Arc<[Leaf]> = match (bucket.binary_search_by(|(k, _)| k.cmp(&key)), value) {
             (Ok(i), Some(v)) => bucket.iter().enumerate().map(|(n, l)| if n == i { (key, v) } else { *l }).collect(),
             (Ok(i), None) => {
                 self.len -= 1;
@@ -174,6 +175,7 @@ impl Commitment {
             }
             (Err(_), None) => return,
         };
+        *slot = (!leaves.is_empty()).then_some(leaves);
         self.dirty.push(bucket_of(&key) as u16);
     }
 
@@ -213,7 +215,7 @@ impl Commitment {
                 }
                 let tree = std::sync::Arc::make_mut(tree);
                 for &j in js {
-                    let hash = tree.buckets.get(j).map(|b| bucket_hash(b.iter().map(|(k, v)| (k, v))));
+                    let hash = tree.buckets.get(j).map(|b| bucket_hash(b.iter().flat_map(|b| b.iter()).map(|(k, v)| (k, v))));
                     if let (Some(slot), Some(hash)) = (tree.nodes.get_mut(SUBTREE_BUCKETS + j), hash) {
                         *slot = hash;
                     }
@@ -356,7 +358,7 @@ mod tests {
     fn root_from_scratch(c: &Commitment) -> Digest {
         let mut level: Vec<Digest> = (0..BUCKETS)
             .map(|b| {
-                let leaves = &c.subtrees[b / SUBTREE_BUCKETS].buckets[b % SUBTREE_BUCKETS];
+                let leaves = c.subtrees[b / SUBTREE_BUCKETS].buckets[b % SUBTREE_BUCKETS].as_deref().unwrap_or_default();
                 assert!(leaves.iter().all(|(k, _)| bucket_of(k) == b) && leaves.windows(2).all(|w| w[0].0 < w[1].0));
                 bucket_hash(leaves.iter().map(|(k, v)| (k, v)))
             })
