@@ -4,8 +4,11 @@
 //!
 //! Goals (issue 5): at least 25,000 transactions per second on these 2 cores; validation at
 //! most 10% above the signature checks alone. `LEDGER_RECORDS` sets the record count of the
-//! memory measurement (default 1,000,000). `LEDGER_PROBE=1` instead splits a block's cost:
-//! applying without signature checks, copying the state, and the whole validation.
+//! memory measurement (default 1,000,000), after which the bookkeeping of 1,000 registrations
+//! is timed on that state and on the small one. `LEDGER_PROBE=1` instead splits a block's
+//! cost: applying without signature checks, copying the state, and the whole validation;
+//! `LEDGER_PROBE=apply` only applies one block `LEDGER_APPLY_N` times (default 300), for a
+//! profiler (`perf record`).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};
