@@ -8,8 +8,11 @@ use crate::error::{Error, ErrorCode, Result};
 
 /// A member organisation's identifier: 1 to 64 characters of `a-z 0-9 . _ -`, starting with a
 /// letter or digit. Lower case only, so two spellings never name one organisation.
+///
+/// Shared text: the ledger state keys many maps and every audit event by organisation, and a
+/// clone is a reference count.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct OrgId(String);
+pub struct OrgId(std::sync::Arc<str>);
 
 impl OrgId {
     /// The longest identifier accepted.
@@ -26,7 +29,7 @@ impl OrgId {
                 "organisation id: 1 to 64 characters of a-z 0-9 . _ -, starting with a letter or digit",
             ));
         }
-        Ok(Self(id.to_owned()))
+        Ok(Self(id.into()))
     }
 
     /// The identifier as text.
@@ -45,7 +48,7 @@ impl fmt::Display for OrgId {
 /// up to 63 ASCII letters. The name is checked for shape, not against a list, so that the
 /// format carries resource types of later FHIR versions.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ResourceType(String);
+pub struct ResourceType(std::sync::Arc<str>);
 
 impl ResourceType {
     /// Validate and wrap a resource type name.
@@ -57,7 +60,7 @@ impl ResourceType {
         if !ok {
             return Err(Error::new(ErrorCode::InvalidValue, "resource type: a FHIR resource type name"));
         }
-        Ok(Self(name.to_owned()))
+        Ok(Self(name.into()))
     }
 
     /// The name as text.
