@@ -8,7 +8,8 @@
 //! is timed on that state and on the small one. `LEDGER_PROBE=1` instead splits a block's
 //! cost: applying without signature checks, copying the state, and the whole validation;
 //! `LEDGER_PROBE=apply` only applies one block `LEDGER_APPLY_N` times (default 300), for a
-//! profiler (`perf record`).
+//! profiler (`perf record`); `LEDGER_PROBE=large` does the same on the large state (after the
+//! throughput runs and the memory measurement).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};
@@ -175,7 +176,7 @@ fn main() -> fhirbus::Result<()> {
         }
         return Ok(());
     }
-    if std::env::var("LEDGER_PROBE").is_ok() {
+    if std::env::var("LEDGER_PROBE").is_ok_and(|p| p != "large") {
         for n in [0usize, 100, 1000] {
             let block = record_block(&mut f, n)?;
             let state = &f.state;
@@ -191,7 +192,8 @@ fn main() -> fhirbus::Result<()> {
         }
         return Ok(());
     }
-    for n in [100usize, 1000] {
+    let probe_large = std::env::var("LEDGER_PROBE").as_deref() == Ok("large");
+    for n in [100usize, 1000].into_iter().filter(|_| !probe_large) {
         let block = record_block(&mut f, n)?;
         let checks = SignatureChecksForBenchmarks::gather(&f.state, &block)?;
         for threads in [1usize, 2] {
@@ -252,6 +254,13 @@ fn main() -> fhirbus::Result<()> {
     let on_large = unsigned(&mut g.state, fresh.clone(), time, &g.validators)?;
     let on_small = unsigned(&mut f.state, fresh, T0 + 20, &f.validators)?;
     let (small, large) = (&f.state, &g.state);
+    if std::env::var("LEDGER_PROBE").as_deref() == Ok("large") {
+        let n: usize = std::env::var("LEDGER_APPLY_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
+        for _ in 0..n {
+            std::hint::black_box(apply_unverified_for_benchmarks(large, &on_large)?);
+        }
+        return Ok(());
+    }
     let report = compare(
         &format!("apply 1,000 registrations without signature checks, small state vs {records} records"),
         None,
