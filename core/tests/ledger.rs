@@ -305,7 +305,12 @@ fn bad_transactions_make_the_block_invalid() {
             state_root: Digest([0; 32]),
             proposer: w.validators[0].key_id(),
         };
-        header.state_root = Digest([0; 32]);
+        // The right state root where the transactions apply at all, so that what refuses the
+        // block is the check under test, not the root.
+        let unsigned = Block { header: header.clone(), txs: txs.clone(), qc: Vec::new() };
+        if let Ok(mut after) = fhirbus::ledger::validate::apply_unverified_for_benchmarks(w.net.state(), &unsigned) {
+            header.state_root = after.state_root();
+        }
         let qc = w.validators.iter().map(|v| header.sign(v).unwrap()).collect();
         Block { header, txs, qc }
     };
@@ -329,8 +334,10 @@ fn bad_transactions_make_the_block_invalid() {
     // A tampered signature (low S kept, bytes changed).
     let mut bad = enrol_tx(&mut w, 2, T0 + 25);
     bad.tx.time = Timestamp(T0 + 26);
-    let code = refused(&w, &make(&w, vec![bad]));
-    assert!(matches!(code, ErrorCode::BadSignature), "{code:?}");
+    let block = make(&w, vec![bad]);
+    assert_eq!(refused(&w, &block), ErrorCode::BadSignature);
+    let detail = validate_and_apply(w.net.state(), &block).unwrap_err().detail().to_owned();
+    assert!(detail.starts_with("transaction 0:"), "refused by the signature, not the state root: {detail}");
     // A transaction too old for the replay window.
     let old = enrol_tx(&mut w, 3, T0 + 30 - NetworkPolicy::default().max_tx_age_ms - 1);
     assert_eq!(refused(&w, &make(&w, vec![old])), ErrorCode::InvalidValue);
