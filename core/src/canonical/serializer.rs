@@ -227,49 +227,22 @@ impl<'a> Seq<'a> {
     }
 }
 
-impl ser::SerializeSeq for Seq<'_> {
-    type Ok = ();
-    type Error = SerError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
-        self.element(value)
-    }
-    fn end(self) -> R {
-        self.close()
-    }
+/// serde's four array shapes, each element written in turn.
+macro_rules! array_shape {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for Seq<'_> {
+            type Ok = ();
+            type Error = SerError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+                self.element(value)
+            }
+            fn end(self) -> R {
+                self.close()
+            }
+        }
+    )*};
 }
-
-impl ser::SerializeTuple for Seq<'_> {
-    type Ok = ();
-    type Error = SerError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
-        self.element(value)
-    }
-    fn end(self) -> R {
-        self.close()
-    }
-}
-
-impl ser::SerializeTupleStruct for Seq<'_> {
-    type Ok = ();
-    type Error = SerError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
-        self.element(value)
-    }
-    fn end(self) -> R {
-        self.close()
-    }
-}
-
-impl ser::SerializeTupleVariant for Seq<'_> {
-    type Ok = ();
-    type Error = SerError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
-        self.element(value)
-    }
-    fn end(self) -> R {
-        self.close()
-    }
-}
+array_shape!(SerializeSeq::serialize_element, SerializeTuple::serialize_element, SerializeTupleStruct::serialize_field, SerializeTupleVariant::serialize_field);
 
 /// An object being gathered: its members' values are written to `scratch` and the whole is
 /// written out in key order at the end.
@@ -332,27 +305,22 @@ impl ser::SerializeMap for Object<'_> {
     }
 }
 
-impl ser::SerializeStruct for Object<'_> {
-    type Ok = ();
-    type Error = SerError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> R {
-        self.member(Cow::Borrowed(key), value)
-    }
-    fn end(self) -> R {
-        self.close()
-    }
+/// serde's two struct shapes, each field a member.
+macro_rules! struct_shape {
+    ($($trait:ident),*) => {$(
+        impl ser::$trait for Object<'_> {
+            type Ok = ();
+            type Error = SerError;
+            fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> R {
+                self.member(Cow::Borrowed(key), value)
+            }
+            fn end(self) -> R {
+                self.close()
+            }
+        }
+    )*};
 }
-
-impl ser::SerializeStructVariant for Object<'_> {
-    type Ok = ();
-    type Error = SerError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> R {
-        self.member(Cow::Borrowed(key), value)
-    }
-    fn end(self) -> R {
-        self.close()
-    }
-}
+struct_shape!(SerializeStruct, SerializeStructVariant);
 
 /// A map key as text, as serde_json takes them: strings, characters, integers, booleans and
 /// unit variants.
