@@ -70,7 +70,7 @@ pub fn run(dir: &Path, fhir_a: &str, fhir_b: &str, out: &mut Out) -> Result<(), 
     let stored = fhir::put(fhir_a, "Observation", "fhirbus-demo-hb", OBSERVATION.as_bytes())?;
     let (id, version) = fhir::version_of(&stored)?;
     let url = format!("{}/Observation/{id}/_history/{version}", fhir_a.trim_end_matches('/'));
-    let entry = register(&mut node, "hospital-a", &patient, &url, story.out)?;
+    let entry = register(&mut node, "hospital-a", &patient, &url, None, story.out)?;
     story.expect(node.net.state().record(&entry).is_some(), "the entry is on the ledger: pseudonym, sealed pointer, digest; no health data");
 
     story.step("Hospital B, with no consent yet, asks for the patient's records");

@@ -111,9 +111,14 @@ enum Command {
         /// The patient's pseudonym (base64url: it may start with `-`).
         #[arg(long, allow_hyphen_values = true)]
         patient: String,
-        /// A versioned read URL on the custodian's FHIR server to fetch and register.
+        /// The resource's versioned read URL on the custodian's FHIR server: the pointer, and
+        /// where the resource is fetched from unless `--file` gives it.
         #[arg(long)]
         url: String,
+        /// The resource as a JSON file (the custodian's own copy, the one its server serves at
+        /// `--url`): registered without fetching it.
+        #[arg(long)]
+        file: Option<PathBuf>,
     },
     /// Grant a consent (signed with the patient's key).
     Grant {
@@ -254,12 +259,15 @@ pub fn enrol(node: &mut Node, by: &str, system: &str, national_id: &str, out: &m
 }
 
 /// Register the resource at a versioned read URL: fetch it, digest it, seal the URL, sign.
-pub fn register(node: &mut Node, custodian: &str, patient: &Pseudonym, url: &str, out: &mut Out) -> Result<Digest, CliError> {
+pub fn register(node: &mut Node, custodian: &str, patient: &Pseudonym, url: &str, file: Option<&Path>, out: &mut Out) -> Result<Digest, CliError> {
     let custodian = org(custodian)?;
     if !url.contains("/_history/") {
         return Err(CliError::usage("the pointer must be a FHIR versioned read URL ([base]/[type]/[id]/_history/[vid])".into()));
     }
-    let resource = fhir::get(url)?;
+    let resource = match file {
+        Some(path) => std::fs::read(path).map_err(|e| CliError::io(path, &e))?,
+        None => fhir::get(url)?,
+    };
     let digest = fhirbus::canonical::fhir_digest(&resource, fhirbus::canonical::FhirVariant::Full)?;
     let resource_type: ResourceType = fhirbus::canonical::fhir_resource_type(&resource)?;
     let epoch = node.net.state().epoch(patient, &custodian);
@@ -465,9 +473,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
             let mut node = Node::open(&cli.dir)?;
             enrol(&mut node, &by, &system, &national_id, &mut out)?;
         }
-        Command::Register { custodian, patient, url } => {
+        Command::Register { custodian, patient, url, file } => {
             let mut node = Node::open(&cli.dir)?;
-            register(&mut node, &custodian, &pseudonym(&patient)?, &url, &mut out)?;
+            register(&mut node, &custodian, &pseudonym(&patient)?, &url, file.as_deref(), &mut out)?;
         }
         Command::Grant { patient, to, purpose, classes, id } => {
             let mut node = Node::open(&cli.dir)?;

@@ -43,10 +43,17 @@ patient=$(python3 -c "import json; print(json.load(open('$work/enrol.json'))['pa
 check "enrol gave a pseudonym, not the identifier" python3 -c "import sys; t=open('$work/enrol.json').read(); sys.exit('987' in t)"
 curl -sf -X PUT -H 'Content-Type: application/fhir+json' --data '{"resourceType":"Observation","id":"e2e-1","status":"final","code":{"text":"weight"},"valueQuantity":{"value":70.0,"unit":"kg"}}' "$url_a/Observation/e2e-1" > /dev/null
 check "register a versioned read" "$bin" --dir "$net" register --custodian hospital-a --patient "$patient" --url "$url_a/Observation/e2e-1/_history/1"
+# From a file: the custodian's own copy of what its server serves at the URL (here taken from
+# the server, meta included). The accesses below fetch it and check its digest.
+curl -sf -X PUT -H 'Content-Type: application/fhir+json' --data '{"resourceType":"Observation","id":"e2e-2","status":"final","code":{"text":"height"},"valueQuantity":{"value":1.80,"unit":"m"}}' "$url_a/Observation/e2e-2" > /dev/null
+curl -sf "$url_a/Observation/e2e-2/_history/1" > "$work/e2e-2.json"
+check "register from a file" "$bin" --dir "$net" register --custodian hospital-a --patient "$patient" --url "$url_a/Observation/e2e-2/_history/1" --file "$work/e2e-2.json"
+refuse "register from a missing file" "No such file" "$bin" --dir "$net" register --custodian hospital-a --patient "$patient" --url "$url_a/Observation/e2e-3/_history/1" --file "$work/none.json"
 refuse "register needs a versioned read URL" "versioned read" "$bin" --dir "$net" register --custodian hospital-a --patient "$patient" --url "$url_a/Observation/e2e-1"
 refuse "access without consent is denied" "denied" "$bin" --dir "$net" access --requester hospital-b --patient "$patient"
 check "grant" "$bin" --dir "$net" grant --patient "$patient" --to hospital-b --id c1
 check "access with consent" "$bin" --dir "$net" access --requester hospital-b --patient "$patient"
+check "both records fetched and their digests checked" python3 -c "import sys; t=open('$work/last').read(); sys.exit(not ('e2e-1' in t and 'e2e-2' in t))"
 check "revoke" "$bin" --dir "$net" revoke --patient "$patient" --id c1
 refuse "access after revocation is denied" "denied" "$bin" --dir "$net" access --requester hospital-b --patient "$patient"
 check "break the glass" "$bin" --dir "$net" access --requester hospital-b --patient "$patient" --purpose ETREAT
