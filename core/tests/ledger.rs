@@ -555,7 +555,16 @@ fn seeds_for_the_fuzz_targets() {
     let block = next_block(&mut w, vec![tx.clone()], T0 + 20);
     let dk = DataKey::from_bytes(&[4; 32]).unwrap();
     let entry = w.record(patient(1), T0 + 25, &dk);
+    let mut log = fhirbus::ledger::log::frame(&block).unwrap();
+    w.net.apply_block(&block).unwrap();
+    let proof = fhirbus::host::prove_json(w.net.state_mut(), "patient", &patient(1).to_text()).unwrap();
+    let absent = fhirbus::host::prove_json(w.net.state_mut(), "patient", &patient(2).to_text()).unwrap();
+    let torn = log.len() - 7;
+    log.extend_from_within(..torn);
     for (sub, name, bytes) in [
+        ("block_log", "two-blocks-torn.bin", log),
+        ("state_proof", "present.json", proof),
+        ("state_proof", "absent.json", absent),
         ("tx_decode", "enrol.json", tx.encode().unwrap()),
         ("tx_decode", "register.json", Transaction::register_record("test-net", entry.clone()).encode().unwrap()),
         ("block_validate", "block.json", block.encode().unwrap()),
