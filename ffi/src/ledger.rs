@@ -63,6 +63,25 @@ unsafe fn patient(ptr: *const u8, len: usize) -> Res<Pseudonym> {
     Pseudonym::from_slice(unsafe { conv::bytes(ptr, len, "patient")? })
 }
 
+/// A query of one patient's part of the state, its JSON written to `out`.
+///
+/// # Safety
+/// The header's contract for input buffers and out-parameters.
+unsafe fn patient_query(
+    state: *const fhirbus_ledger_state,
+    patient: *const u8,
+    patient_len: usize,
+    out: *mut fhirbus_buffer,
+    query: fn(&State, &Pseudonym) -> fhirbus::Result<Vec<u8>>,
+) -> fhirbus_result {
+    conv::call(|| {
+        // SAFETY: passed on from this function's own contract.
+        let (patient, out) = unsafe { (self::patient(patient, patient_len)?, conv::out(out, "out")?) };
+        out.write_bytes(query(&conv::handle(state, "state")?.read(), &patient)?);
+        Ok(())
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Ledger state.
 
@@ -199,12 +218,8 @@ pub unsafe extern "C" fn fhirbus_ledger_state_records(
     patient_len: usize,
     out: *mut fhirbus_buffer,
 ) -> fhirbus_result {
-    conv::call(|| {
-        // SAFETY: the header's contract for input buffers and out-parameters.
-        let (patient, out) = unsafe { (self::patient(patient, patient_len)?, conv::out(out, "out")?) };
-        out.write_bytes(host::records_json(&conv::handle(state, "state")?.read(), &patient)?);
-        Ok(())
-    })
+    // SAFETY: passed on from this function's own contract.
+    unsafe { patient_query(state, patient, patient_len, out, host::records_json) }
 }
 
 /// The patient's current entries that `requester` may open for `purpose` (a v3 ActReason
@@ -251,12 +266,8 @@ pub unsafe extern "C" fn fhirbus_ledger_state_consents(
     patient_len: usize,
     out: *mut fhirbus_buffer,
 ) -> fhirbus_result {
-    conv::call(|| {
-        // SAFETY: the header's contract for input buffers and out-parameters.
-        let (patient, out) = unsafe { (self::patient(patient, patient_len)?, conv::out(out, "out")?) };
-        out.write_bytes(host::consents_json(&conv::handle(state, "state")?.read(), &patient)?);
-        Ok(())
-    })
+    // SAFETY: passed on from this function's own contract.
+    unsafe { patient_query(state, patient, patient_len, out, host::consents_json) }
 }
 
 /// The patient's audit trail (who asked for what, when, for which purpose, with what decision)
@@ -271,12 +282,8 @@ pub unsafe extern "C" fn fhirbus_ledger_state_audit(
     patient_len: usize,
     out: *mut fhirbus_buffer,
 ) -> fhirbus_result {
-    conv::call(|| {
-        // SAFETY: the header's contract for input buffers and out-parameters.
-        let (patient, out) = unsafe { (self::patient(patient, patient_len)?, conv::out(out, "out")?) };
-        out.write_bytes(host::audit_json(&conv::handle(state, "state")?.read(), &patient)?);
-        Ok(())
-    })
+    // SAFETY: passed on from this function's own contract.
+    unsafe { patient_query(state, patient, patient_len, out, host::audit_json) }
 }
 
 /// The patient's audit trail as a FHIR R4 Bundle of AuditEvent resources (emergency access
@@ -291,12 +298,8 @@ pub unsafe extern "C" fn fhirbus_ledger_state_audit_fhir(
     patient_len: usize,
     out: *mut fhirbus_buffer,
 ) -> fhirbus_result {
-    conv::call(|| {
-        // SAFETY: the header's contract for input buffers and out-parameters.
-        let (patient, out) = unsafe { (self::patient(patient, patient_len)?, conv::out(out, "out")?) };
-        out.write_bytes(host::audit_fhir_json(&conv::handle(state, "state")?.read(), &patient)?);
-        Ok(())
-    })
+    // SAFETY: passed on from this function's own contract.
+    unsafe { patient_query(state, patient, patient_len, out, host::audit_fhir_json) }
 }
 
 /// An organisation's own actions as a JSON array of events.

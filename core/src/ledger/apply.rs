@@ -107,8 +107,9 @@ impl State {
         Self::queue(keys, sig, stx.tx.time, Domain::Transaction, msg, cx, checks)
     }
 
-    fn record_event(&mut self, event: AuditEvent) -> Result<()> {
-        self.commitment.set(item::audit(&event.tx), Some(event.commitment()));
+    /// Commit `event` under `key` (its transaction's audit item key) and index it.
+    fn record_event(&mut self, key: Digest, event: AuditEvent) -> Result<()> {
+        self.commitment.set(key, Some(event.commitment()));
         let shared = Arc::new(event);
         let event = shared.as_ref();
         if let Some(p) = event.patient {
@@ -157,7 +158,8 @@ impl State {
         // The replay guard: every applied transaction has an audit item under its id, which
         // the commitment covers, so an id already there was applied before. (A transaction
         // older than the window is refused by its age first.)
-        if self.commitment.get(&item::audit(&id)).is_some() {
+        let audit_key = item::audit(&id);
+        if self.commitment.get(&audit_key).is_some() {
             return refuse(ErrorCode::InvalidValue, "transaction replayed");
         }
 
@@ -389,7 +391,7 @@ impl State {
                 }
             }
         }
-        self.record_event(event.clone())?;
+        self.record_event(audit_key, event.clone())?;
         Ok(event)
     }
 }

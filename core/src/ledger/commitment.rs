@@ -157,26 +157,27 @@ impl Commitment {
 
     /// Set (or, with `None`, remove) the item with this key.
     pub fn set(&mut self, key: Digest, value: Option<Digest>) {
-        let (s, j) = place(&key);
-        let Some(slot) = self.subtrees.get_mut(s).and_then(|t| std::sync::Arc::make_mut(t).buckets.get_mut(j)) else { return };
-        let bucket: &[Leaf] = slot.as_deref().unwrap_or_default();
-        // The new slice is built in one allocation (the iterators know their length).
-        let leaves: std::sync::Arc<[Leaf]> = match (bucket.binary_search_by(|(k, _)| k.cmp(&key)), value) {
-            (Ok(i), Some(v)) => bucket.iter().enumerate().map(|(n, l)| if n == i { (key, v) } else { *l }).collect(),
+        let bucket = self.bucket(&key);
+        // The new slice is built in one allocation (the iterators know their length), from the
+        // shared one; removing an absent item changes (and copies) nothing.
+        let (leaves, len): (std::sync::Arc<[Leaf]>, usize) = match (bucket.binary_search_by(|(k, _)| k.cmp(&key)), value) {
+            (Ok(i), Some(v)) => (bucket.iter().enumerate().map(|(n, l)| if n == i { (key, v) } else { *l }).collect(), self.len),
             (Ok(i), None) => {
-                self.len -= 1;
                 let (before, after) = bucket.split_at(i);
-                before.iter().chain(after.iter().skip(1)).copied().collect()
+                (before.iter().chain(after.iter().skip(1)).copied().collect(), self.len - 1)
             }
             (Err(i), Some(v)) => {
-                self.len += 1;
                 let (before, after) = bucket.split_at(i.min(bucket.len()));
-                before.iter().copied().chain(core::iter::once((key, v))).chain(after.iter().copied()).collect()
+                (before.iter().copied().chain(core::iter::once((key, v))).chain(after.iter().copied()).collect(), self.len + 1)
             }
             (Err(_), None) => return,
         };
-        *slot = (!leaves.is_empty()).then_some(leaves);
-        self.dirty.push(bucket_of(&key) as u16);
+        let (s, j) = place(&key);
+        if let Some(slot) = self.subtrees.get_mut(s).and_then(|t| std::sync::Arc::make_mut(t).buckets.get_mut(j)) {
+            *slot = (!leaves.is_empty()).then_some(leaves);
+            self.len = len;
+            self.dirty.push(bucket_of(&key) as u16);
+        }
     }
 
     /// The value hash stored under `key`.

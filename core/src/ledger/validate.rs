@@ -46,20 +46,19 @@ fn run_in_order(checks: &[SigCheck]) -> Result<()> {
     Ok(())
 }
 
+/// Run `checks`, in parallel where there are threads: the first failure in order.
 fn run_checks(checks: &[SigCheck]) -> Result<()> {
     #[cfg(feature = "parallel")]
-    let results: Vec<Result<()>> = {
+    {
         use rayon::prelude::*;
-        checks.par_iter().map(SigCheck::run).collect()
-    };
-    #[cfg(not(feature = "parallel"))]
-    let results: Vec<Result<()>> = checks.iter().map(SigCheck::run).collect();
-    for (check, result) in checks.iter().zip(results) {
-        if let Err(e) = result {
-            return Err(check_error(check, &e));
+        let results: Vec<Result<()>> = checks.par_iter().map(SigCheck::run).collect();
+        for (check, result) in checks.iter().zip(results) {
+            result.map_err(|e| check_error(check, &e))?;
         }
+        Ok(())
     }
-    Ok(())
+    #[cfg(not(feature = "parallel"))]
+    run_in_order(checks)
 }
 
 /// Apply `txs` in order to a copy of `state` as block `height` at `time`, returning the new
