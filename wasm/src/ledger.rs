@@ -148,7 +148,7 @@ export interface ProofDocument {
   /** The item's value hash, hex; absent when the item is. */
   value?: string;
   /** The proof: pass `JSON.stringify(proof)`'s UTF-8 bytes to `verifyProof`. */
-  proof: { key: string; bucket: [string, string][]; siblings: string[] };
+  proof: { key: string; leaf: [string, string] | null; siblings: string[] };
 }
 
 /** What a custodian may release, and what it must do. */

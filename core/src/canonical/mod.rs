@@ -16,6 +16,7 @@ mod write;
 
 pub use value::Limits;
 pub(crate) use value::{Value, parse};
+pub(crate) use write::write_string;
 
 use crate::digest::Digest;
 use crate::error::{Error, ErrorCode, Result};

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::audit::{AuditAction, AuditEvent};
 use super::block::quorum;
-use super::state::{Patient, RecordState, State, item, parse_key, value_hash};
+use super::state::{Patient, RecordState, State, item, parse_key, record_commitment, value_hash};
 use super::tx::{PreparedTx, SignedTransaction, TxBody};
 use crate::digest::Digest;
 use crate::error::{Error, ErrorCode, Result};
@@ -135,9 +135,8 @@ impl State {
             return refuse(ErrorCode::InvalidValue, "record entry sealed under another epoch than the current");
         }
         self.records.insert(id, Arc::new(RecordState { id, entry: entry.clone(), superseded_by: None }));
-        self.records_by_patient.entry(e.patient).or_default().push_back(id);
-        self.records_by_custodian.entry(e.custodian.clone()).or_default().push_back(id);
-        self.commit_record(&id)
+        self.commitment.set(item::record(&id), Some(record_commitment(&id, &entry.signature, None)));
+        Ok(())
     }
 
     /// Check and apply one transaction. Envelope checks (chain, time window, replay) come

@@ -44,6 +44,34 @@ pub enum AuditAction {
     AccessDecided,
 }
 
+impl AuditAction {
+    /// Its name as it is serialized (snake case).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::MemberAdmitted => "member_admitted",
+            Self::MemberRemoved => "member_removed",
+            Self::GovernanceChanged => "governance_changed",
+            Self::KeyRotated => "key_rotated",
+            Self::KeyRevoked => "key_revoked",
+            Self::PatientEnrolled => "patient_enrolled",
+            Self::DelegateNamed => "delegate_named",
+            Self::RecordRegistered => "record_registered",
+            Self::RecordSuperseded => "record_superseded",
+            Self::DataKeyShared => "data_key_shared",
+            Self::DataKeyRotated => "data_key_rotated",
+            Self::ConsentGranted => "consent_granted",
+            Self::ConsentRevoked => "consent_revoked",
+            Self::AccessDecided => "access_decided",
+        }
+    }
+
+    /// Whether the event's entry was registered by it (the registrations of a patient or a
+    /// custodian are read off their audit trails).
+    pub fn registers_a_record(self) -> bool {
+        matches!(self, Self::RecordRegistered | Self::RecordSuperseded)
+    }
+}
+
 /// One audit event. `outcome` and `purpose` are set for access decisions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -86,8 +114,12 @@ impl AuditEvent {
                 }
             }
         }
-        // The action's JSON text, quotes included (as serde_json writes it).
-        let action = crate::canonical::jcs_of(&self.action).unwrap_or_default();
+        // The action's JSON text, quotes included (as serde writes it).
+        let name = self.action.as_str();
+        let mut action = Vec::with_capacity(name.len() + 2);
+        action.push(b'"');
+        action.extend_from_slice(name.as_bytes());
+        action.push(b'"');
         let mut b = Vec::with_capacity(256);
         b.extend_from_slice(b"fhirbus/v1/audit-item\0");
         b.extend_from_slice(&self.height.to_be_bytes());
@@ -102,5 +134,22 @@ impl AuditEvent {
         field(&mut b, self.permitted.map(|p| if p { &[1u8][..] } else { &[0u8][..] }));
         b.push(u8::from(self.emergency));
         Digest::sha256(&b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AuditAction;
+
+    #[test]
+    fn action_names_are_their_serialized_form() {
+        use AuditAction::*;
+        let all = [
+            MemberAdmitted, MemberRemoved, GovernanceChanged, KeyRotated, KeyRevoked, PatientEnrolled, DelegateNamed,
+            RecordRegistered, RecordSuperseded, DataKeyShared, DataKeyRotated, ConsentGranted, ConsentRevoked, AccessDecided,
+        ];
+        for action in all {
+            assert_eq!(serde_json::to_string(&action).unwrap(), format!("\"{}\"", action.as_str()));
+        }
     }
 }

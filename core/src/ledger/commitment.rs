@@ -3,24 +3,31 @@
 //! record entry, a key) without the ledger.
 //!
 //! Layout: each item is a leaf `(key, value)` with `key = SHA-256(kind tag || natural key)` and
-//! `value = SHA-256(canonical bytes of the item)`. Leaves fall into 2^16 buckets by the first
-//! two bytes of their key; a bucket hashes its leaves in key order (`0x00 || "bucket" || k1 ||
-//! v1 || k2 || v2 ...`), and a complete binary tree of 2^16 bucket hashes (inner nodes
-//! `0x01 || left || right`) gives the root. An update re-hashes only the buckets it touched and
-//! their 16 ancestors, so a block of a thousand changes costs tens of thousands of hashes
-//! whatever the size of the state. A proof is the target's bucket (every leaf in it, about
-//! n / 65536 of them) and 16 sibling hashes; it proves presence with a value, or absence.
-//! The root does not depend on the order in which items were written.
+//! `value = SHA-256(canonical bytes of the item)`. The leaves sit in a binary trie on the bits
+//! of their keys (most significant bit of the first byte first), in its one canonical form: a
+//! subtree holding no item is empty, a subtree holding one item is that item's leaf, and only a
+//! subtree holding two or more is an inner node. So a leaf sits just below the shortest prefix
+//! that tells its key from every other (about log2 n levels for n items, as the keys are
+//! hashes), and the tree, hence the root, depends on the set of items only, never on the order
+//! they were written in.
+//!
+//! Hashes: an empty subtree is 32 zero bytes; a leaf `SHA-256(0x02 || key || value)`; an inner
+//! node `SHA-256(0x01 || left || right)`. The root is the hash of the whole trie. A proof is the
+//! sibling hashes along the key's path and what the path ends at: the item's own leaf (present),
+//! nothing, or the leaf of another key with the same prefix (both: absent).
+//!
+//! An update copies and marks only its path (shared structure: a copy of the state for a block
+//! costs nothing); the root re-hashes each marked node once, so a block of a thousand changes
+//! costs a few thousand hashes, whatever the size of the state.
+
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sha2::Digest as _;
 
-use super::merkle::node_hash;
+use super::merkle::{node_hash, tagged_pair_hash};
 use crate::digest::Digest;
 use crate::error::{Error, ErrorCode, Result};
-
-const BUCKET_BITS: usize = 16;
-const BUCKETS: usize = 1 << BUCKET_BITS;
 
 /// The key of a state item: SHA-256 of its kind tag and natural key.
 pub fn leaf_key(kind: &str, natural_key: &[u8]) -> Digest {
@@ -32,64 +39,173 @@ pub fn leaf_key(kind: &str, natural_key: &[u8]) -> Digest {
     Digest(h.finalize().into())
 }
 
-fn bucket_of(key: &Digest) -> usize {
-    usize::from(u16::from_be_bytes([key.0[0], key.0[1]]))
+/// Key bits: one per trie level.
+const KEY_BITS: usize = 256;
+
+/// The hash of an empty subtree.
+const EMPTY: Digest = Digest([0; 32]);
+
+/// Bit `depth` of `key`, most significant first: 0 goes left, 1 right.
+fn bit(key: &Digest, depth: usize) -> usize {
+    key.0.get(depth / 8).map_or(0, |byte| usize::from((byte >> (7 - depth % 8)) & 1))
 }
 
-fn bucket_hash<'a>(leaves: impl Iterator<Item = (&'a Digest, &'a Digest)>) -> Digest {
-    let mut h = sha2::Sha256::new();
-    h.update([0u8]);
-    h.update(b"bucket");
-    for (k, v) in leaves {
-        h.update(k.0);
-        h.update(v.0);
+/// The hash of the leaf of item `(key, value)`.
+fn leaf_hash(key: &Digest, value: &Digest) -> Digest {
+    tagged_pair_hash(2, key, value)
+}
+
+/// An item, with its leaf hash (computed once, when the item is written).
+struct Leaf {
+    key: Digest,
+    value: Digest,
+    hash: Digest,
+}
+
+impl Leaf {
+    fn new(key: Digest, value: Digest) -> Arc<Self> {
+        Arc::new(Self { key, value, hash: leaf_hash(&key, &value) })
     }
-    Digest(h.finalize().into())
 }
 
-/// Bits of the bucket number that pick a subtree; the rest pick the bucket within it.
-const SUBTREE_BITS: usize = 10;
-const SUBTREES: usize = 1 << SUBTREE_BITS;
-const SUBTREE_BUCKETS: usize = BUCKETS / SUBTREES;
+/// A subtree in canonical form.
+#[derive(Clone, Default)]
+enum Subtree {
+    #[default]
+    Empty,
+    Leaf(Arc<Leaf>),
+    Node(Arc<Node>),
+}
 
-/// One item: (key, value hash).
-type Leaf = (Digest, Digest);
-
-/// 64 buckets and the tree over their hashes: a complete binary tree in heap order (node 1
-/// its root, node i with children 2i and 2i+1, bucket j's hash at node 64 + j, node 0 unused).
-/// A bucket's leaves are a sorted slice, replaced whole when it changes (a bucket holds about
-/// n / 65,536 leaves, so a change copies a few KiB at most, as a B-tree node copy would); an
-/// empty bucket holds nothing, so copying a sparse subtree touches no reference counts.
+/// An inner node: two subtrees that hold at least two items between them.
 #[derive(Clone)]
-struct Subtree {
-    nodes: [Digest; 2 * SUBTREE_BUCKETS],
-    buckets: [Option<std::sync::Arc<[Leaf]>>; SUBTREE_BUCKETS],
+struct Node {
+    /// Valid unless `stale`.
+    hash: Digest,
+    /// Written since the last root: the hash must be computed again.
+    stale: bool,
+    children: [Subtree; 2],
 }
 
-/// The tree over the subtrees' roots, in the same heap order.
-type TopTree = [Digest; 2 * SUBTREES];
+impl Subtree {
+    /// The hash of a subtree whose nodes are all fresh.
+    fn hash(&self) -> Digest {
+        match self {
+            Self::Empty => EMPTY,
+            Self::Leaf(leaf) => leaf.hash,
+            Self::Node(node) => node.hash,
+        }
+    }
+
+    fn child(&self, side: usize) -> Option<&Subtree> {
+        match self {
+            Self::Node(node) => node.children.get(side),
+            _ => None,
+        }
+    }
+
+    /// Write `leaf` into this subtree at `depth`, replacing the item with its key if there is
+    /// one; returns whether the item is new.
+    fn upsert(&mut self, leaf: Arc<Leaf>, depth: usize) -> bool {
+        match self {
+            Self::Empty => {
+                *self = Self::Leaf(leaf);
+                true
+            }
+            Self::Leaf(other) if other.key == leaf.key => {
+                *self = Self::Leaf(leaf);
+                false
+            }
+            Self::Leaf(other) => {
+                let other = Arc::clone(other);
+                *self = Self::split(other, leaf, depth);
+                true
+            }
+            Self::Node(node) => {
+                let node = Arc::make_mut(node);
+                node.stale = true;
+                node.children.get_mut(bit(&leaf.key, depth)).is_some_and(|child| child.upsert(leaf, depth + 1))
+            }
+        }
+    }
+
+    /// The subtree at `depth` holding two leaves of different keys: inner nodes down to the
+    /// first bit where the keys differ.
+    fn split(a: Arc<Leaf>, b: Arc<Leaf>, depth: usize) -> Self {
+        let (side_a, side_b) = (bit(&a.key, depth), bit(&b.key, depth));
+        let children = if depth + 1 >= KEY_BITS || side_a != side_b {
+            if side_a == 0 { [Self::Leaf(a), Self::Leaf(b)] } else { [Self::Leaf(b), Self::Leaf(a)] }
+        } else {
+            let below = Self::split(a, b, depth + 1);
+            if side_a == 0 { [below, Self::Empty] } else { [Self::Empty, below] }
+        };
+        Self::Node(Arc::new(Node { hash: EMPTY, stale: true, children }))
+    }
+
+    /// Remove the present item `key`, returning the subtree to canonical form on the way back
+    /// up.
+    fn remove(&mut self, key: &Digest, depth: usize) {
+        match self {
+            Self::Empty => {}
+            Self::Leaf(leaf) => {
+                if leaf.key == *key {
+                    *self = Self::Empty;
+                }
+            }
+            Self::Node(node) => {
+                let node = Arc::make_mut(node);
+                node.stale = true;
+                if let Some(child) = node.children.get_mut(bit(key, depth)) {
+                    child.remove(key, depth + 1);
+                }
+                // A node left with one leaf and nothing else becomes that leaf (and so on up).
+                let collapsed = match &node.children {
+                    [Self::Empty, Self::Empty] => Some(Self::Empty),
+                    [Self::Leaf(one), Self::Empty] | [Self::Empty, Self::Leaf(one)] => Some(Self::Leaf(Arc::clone(one))),
+                    _ => None,
+                };
+                if let Some(collapsed) = collapsed {
+                    *self = collapsed;
+                }
+            }
+        }
+    }
+
+    /// Compute the hashes of the stale nodes, the two halves in parallel near the top.
+    fn refresh(&mut self, depth: usize) {
+        let Self::Node(node) = self else { return };
+        if !node.stale {
+            return;
+        }
+        let node = Arc::make_mut(node);
+        let [left, right] = &mut node.children;
+        #[cfg(feature = "parallel")]
+        if depth < PARALLEL_DEPTH {
+            rayon::join(|| left.refresh(depth + 1), || right.refresh(depth + 1));
+        } else {
+            left.refresh(depth + 1);
+            right.refresh(depth + 1);
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            left.refresh(depth + 1);
+            right.refresh(depth + 1);
+        }
+        node.hash = node_hash(&left.hash(), &right.hash());
+        node.stale = false;
+    }
+}
+
+/// Levels near the root whose two halves are hashed in parallel (2^4 tasks).
+#[cfg(feature = "parallel")]
+const PARALLEL_DEPTH: usize = 4;
 
 /// The commitment over a state. Cloning is cheap (shared structure), and a clone's updates
 /// never show in the original.
-///
-/// The 2^16 buckets and the tree over them are held as 1,024 subtrees of 64 buckets (4 KiB of
-/// hashes each) and one top tree over their roots, each behind an `Arc`: a copy of the state
-/// for a block shares them, an update copies only the subtrees and buckets it touches, and the
-/// touched subtrees are re-hashed in parallel. The root is that of the one complete binary
-/// tree over the 2^16 buckets.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct Commitment {
-    subtrees: Vec<std::sync::Arc<Subtree>>,
-    top: std::sync::Arc<TopTree>,
-    /// Buckets changed since the last root (unsorted, with repeats).
-    dirty: Vec<u16>,
+    root: Subtree,
     len: usize,
-}
-
-impl Default for Commitment {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 
 impl core::fmt::Debug for Commitment {
@@ -98,92 +214,49 @@ impl core::fmt::Debug for Commitment {
     }
 }
 
-/// Re-hash the inner nodes of the heap-ordered `tree` of `width` leaves above the changed
-/// leaves `changed` (sorted, distinct, each below `width`); returns the tree's root.
-fn rehash(tree: &mut [Digest], width: usize, changed: &[usize]) -> Digest {
-    let mut level: Vec<usize> = changed.iter().map(|&j| (width + j) / 2).collect();
-    level.dedup();
-    // One level at a time, bottom up: the parents of a sorted level are sorted too.
-    while level.first().is_some_and(|&p| p >= 1) {
-        for &p in &level {
-            if let (Some(l), Some(r)) = (tree.get(2 * p).copied(), tree.get(2 * p + 1).copied())
-                && let Some(slot) = tree.get_mut(p)
-            {
-                *slot = node_hash(&l, &r);
-            }
-        }
-        level.iter_mut().for_each(|p| *p /= 2);
-        level.dedup();
-    }
-    tree.get(1).copied().unwrap_or(Digest([0; 32]))
-}
-
-/// (subtree, bucket within it) of a key.
-fn place(key: &Digest) -> (usize, usize) {
-    let b = bucket_of(key);
-    (b / SUBTREE_BUCKETS, b % SUBTREE_BUCKETS)
-}
-
 impl Commitment {
     /// The commitment of an empty state.
     pub fn new() -> Self {
-        // Every node of one level of an empty tree is equal: compute one per level, bottom
-        // up, through the subtrees' levels and then the top tree's.
-        let mut level_hash = bucket_hash(core::iter::empty());
-        let fill = |tree: &mut [Digest], level_hash: &mut Digest| {
-            let mut width = tree.len() / 2;
-            while width >= 1 {
-                for slot in tree.iter_mut().skip(width).take(width) {
-                    *slot = *level_hash;
-                }
-                if width > 1 {
-                    *level_hash = node_hash(level_hash, level_hash);
-                }
-                width /= 2;
-            }
-        };
-        let mut subtree = Subtree { nodes: [Digest([0; 32]); 2 * SUBTREE_BUCKETS], buckets: core::array::from_fn(|_| None) };
-        fill(&mut subtree.nodes, &mut level_hash);
-        let mut top = [Digest([0; 32]); 2 * SUBTREES];
-        fill(&mut top, &mut level_hash);
-        let subtree = std::sync::Arc::new(subtree);
-        Self { subtrees: vec![subtree; SUBTREES], top: std::sync::Arc::new(top), dirty: Vec::new(), len: 0 }
+        Self::default()
     }
 
-    fn bucket(&self, key: &Digest) -> &[Leaf] {
-        let (s, j) = place(key);
-        self.subtrees.get(s).and_then(|t| t.buckets.get(j)).and_then(Option::as_deref).unwrap_or_default()
+    /// The leaf where the path of `key` ends (if it ends at one) and the sibling hashes along
+    /// the way, from the root down.
+    fn walk(&self, key: &Digest, mut siblings: Option<&mut Vec<Digest>>) -> Option<&Arc<Leaf>> {
+        let mut at = &self.root;
+        let mut depth = 0;
+        loop {
+            match at {
+                Subtree::Empty => return None,
+                Subtree::Leaf(leaf) => return Some(leaf),
+                Subtree::Node(_) => {
+                    let side = bit(key, depth);
+                    if let (Some(list), Some(sibling)) = (siblings.as_deref_mut(), at.child(1 - side)) {
+                        list.push(sibling.hash());
+                    }
+                    at = at.child(side)?;
+                    depth += 1;
+                }
+            }
+        }
     }
 
     /// Set (or, with `None`, remove) the item with this key.
     pub fn set(&mut self, key: Digest, value: Option<Digest>) {
-        let bucket = self.bucket(&key);
-        // The new slice is built in one allocation (the iterators know their length), from the
-        // shared one; removing an absent item changes (and copies) nothing.
-        let (leaves, len): (std::sync::Arc<[Leaf]>, usize) = match (bucket.binary_search_by(|(k, _)| k.cmp(&key)), value) {
-            (Ok(i), Some(v)) => (bucket.iter().enumerate().map(|(n, l)| if n == i { (key, v) } else { *l }).collect(), self.len),
-            (Ok(i), None) => {
-                let (before, after) = bucket.split_at(i);
-                (before.iter().chain(after.iter().skip(1)).copied().collect(), self.len - 1)
+        match value {
+            Some(v) => self.len += usize::from(self.root.upsert(Leaf::new(key, v), 0)),
+            // Removing an absent item changes (and copies) nothing.
+            None if self.get(&key).is_some() => {
+                self.root.remove(&key, 0);
+                self.len -= 1;
             }
-            (Err(i), Some(v)) => {
-                let (before, after) = bucket.split_at(i.min(bucket.len()));
-                (before.iter().copied().chain(core::iter::once((key, v))).chain(after.iter().copied()).collect(), self.len + 1)
-            }
-            (Err(_), None) => return,
-        };
-        let (s, j) = place(&key);
-        if let Some(slot) = self.subtrees.get_mut(s).and_then(|t| std::sync::Arc::make_mut(t).buckets.get_mut(j)) {
-            *slot = (!leaves.is_empty()).then_some(leaves);
-            self.len = len;
-            self.dirty.push(bucket_of(&key) as u16);
+            None => {}
         }
     }
 
     /// The value hash stored under `key`.
     pub fn get(&self, key: &Digest) -> Option<Digest> {
-        let bucket = self.bucket(key);
-        bucket.binary_search_by(|(k, _)| k.cmp(key)).ok().and_then(|i| bucket.get(i)).map(|(_, v)| *v)
+        self.walk(key, None).filter(|leaf| leaf.key == *key).map(|leaf| leaf.value)
     }
 
     /// The number of items.
@@ -196,80 +269,19 @@ impl Commitment {
         self.len == 0
     }
 
-    /// The root, re-hashing what changed since the last call.
+    /// The root, hashing what changed since the last call.
     pub fn root(&mut self) -> Digest {
-        if !self.dirty.is_empty() {
-            let mut dirty = core::mem::take(&mut self.dirty);
-            dirty.sort_unstable();
-            dirty.dedup();
-            // The changed buckets of each subtree, by subtree.
-            let mut changed: Vec<Vec<usize>> = vec![Vec::new(); SUBTREES];
-            for b in dirty.iter().map(|&b| usize::from(b)) {
-                if let Some(js) = changed.get_mut(b / SUBTREE_BUCKETS) {
-                    js.push(b % SUBTREE_BUCKETS);
-                }
-            }
-            // A changed subtree was already made unique by `set`; this copies nothing.
-            let update = |(s, (tree, js)): (usize, (&mut std::sync::Arc<Subtree>, &Vec<usize>))| -> Option<(usize, Digest)> {
-                if js.is_empty() {
-                    return None;
-                }
-                let tree = std::sync::Arc::make_mut(tree);
-                for &j in js {
-                    let hash = tree.buckets.get(j).map(|b| bucket_hash(b.iter().flat_map(|b| b.iter()).map(|(k, v)| (k, v))));
-                    if let (Some(slot), Some(hash)) = (tree.nodes.get_mut(SUBTREE_BUCKETS + j), hash) {
-                        *slot = hash;
-                    }
-                }
-                Some((s, rehash(&mut tree.nodes, SUBTREE_BUCKETS, js)))
-            };
-            #[cfg(feature = "parallel")]
-            let roots: Vec<(usize, Digest)> = {
-                use rayon::prelude::*;
-                self.subtrees.par_iter_mut().zip(changed.par_iter()).enumerate().filter_map(update).collect()
-            };
-            #[cfg(not(feature = "parallel"))]
-            let roots: Vec<(usize, Digest)> = self.subtrees.iter_mut().zip(changed.iter()).enumerate().filter_map(update).collect();
-            let top = std::sync::Arc::make_mut(&mut self.top);
-            for &(s, root) in &roots {
-                if let Some(slot) = top.get_mut(SUBTREES + s) {
-                    *slot = root;
-                }
-            }
-            let changed_subtrees: Vec<usize> = roots.iter().map(|(s, _)| *s).collect();
-            rehash(top, SUBTREES, &changed_subtrees);
-        }
-        self.top.get(1).copied().unwrap_or(Digest([0; 32]))
-    }
-
-    /// The hash of tree node `node` in the heap order of the whole tree (1 the root, bucket b
-    /// at 2^16 + b).
-    fn node(&self, node: usize) -> Digest {
-        let depth = usize::BITS as usize - 1 - node.leading_zeros() as usize;
-        let found = if depth <= SUBTREE_BITS {
-            self.top.get(node).copied()
-        } else {
-            // Within subtree s: the node's path below the subtree's root.
-            let below = depth - SUBTREE_BITS;
-            let s = (node >> below) - SUBTREES;
-            let local = (1 << below) | (node & ((1 << below) - 1));
-            self.subtrees.get(s).and_then(|t| t.nodes.get(local).copied())
-        };
-        found.unwrap_or(Digest([0; 32]))
+        self.root.refresh(0);
+        self.root.hash()
     }
 
     /// A proof for `key` (present or absent) against the current root.
     pub fn prove(&mut self, key: &Digest) -> StateProof {
         self.root();
-        let bucket = bucket_of(key);
-        let leaves = self.bucket(key).to_vec();
-        let mut siblings = Vec::with_capacity(BUCKET_BITS);
-        let mut node = BUCKETS + bucket;
-        while node > 1 {
-            siblings.push(self.node(node ^ 1));
-            node /= 2;
-        }
-        StateProof { key: *key, bucket: leaves, siblings }
+        let mut siblings = Vec::new();
+        let leaf = self.walk(key, Some(&mut siblings)).map(|l| (l.key, l.value));
+        siblings.reverse();
+        StateProof { key: *key, leaf, siblings }
     }
 }
 
@@ -279,38 +291,37 @@ impl Commitment {
 pub struct StateProof {
     /// The item's key.
     pub key: Digest,
-    /// Every (key, value hash) of the item's bucket, in key order.
-    pub bucket: Vec<(Digest, Digest)>,
-    /// Sibling hashes from the bucket up to the root (16 of them).
+    /// The (key, value hash) of the leaf where the key's path ends: the item itself if it is
+    /// present; for an absent item, another item whose key shares the path, or `null` where
+    /// the path ends in an empty subtree.
+    pub leaf: Option<(Digest, Digest)>,
+    /// Sibling hashes from the leaf's level up to the root (one per level of the path).
     pub siblings: Vec<Digest>,
 }
 
 impl StateProof {
-    /// The largest bucket a proof may carry (a bound for hostile input; a bucket of a state of
-    /// a hundred million items holds about 1,500).
-    pub const MAX_BUCKET: usize = 100_000;
-
     /// Check the proof against `root`: the item is present with value hash `value`, or absent
     /// when `value` is `None`.
     pub fn verify(&self, root: &Digest, value: Option<&Digest>) -> Result<()> {
         let refuse = |why: &str| Err(Error::new(ErrorCode::BadSignature, format!("state proof: {why}")));
-        if self.siblings.len() != BUCKET_BITS || self.bucket.len() > Self::MAX_BUCKET {
+        let depth = self.siblings.len();
+        if depth > KEY_BITS {
             return refuse("wrong shape");
         }
-        let bucket = bucket_of(&self.key);
-        let sorted = self.bucket.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0));
-        if !sorted || self.bucket.iter().any(|(k, _)| bucket_of(k) != bucket) {
-            return refuse("bucket not sorted or not one bucket");
-        }
-        let found = self.bucket.iter().find(|(k, _)| *k == self.key).map(|(_, v)| v);
+        let found = self.leaf.as_ref().filter(|(k, _)| *k == self.key).map(|(_, v)| v);
         if found != value {
             return refuse(if value.is_some() { "item absent or with another value" } else { "item present" });
         }
-        let mut hash = bucket_hash(self.bucket.iter().map(|(k, v)| (k, v)));
-        let mut node = BUCKETS + bucket;
-        for sibling in &self.siblings {
-            hash = if node & 1 == 0 { node_hash(&hash, sibling) } else { node_hash(sibling, &hash) };
-            node /= 2;
+        // Another item's leaf ends this path only if its key has the same first `depth` bits.
+        if let Some((other, _)) = &self.leaf
+            && (0..depth).any(|d| bit(other, d) != bit(&self.key, d))
+        {
+            return refuse("the leaf is not on the key's path");
+        }
+        let mut hash = self.leaf.as_ref().map_or(EMPTY, |(k, v)| leaf_hash(k, v));
+        for (level, sibling) in self.siblings.iter().enumerate() {
+            let d = depth - 1 - level;
+            hash = if bit(&self.key, d) == 0 { node_hash(&hash, sibling) } else { node_hash(sibling, &hash) };
         }
         if hash != *root {
             return refuse("does not lead to the root");
@@ -323,10 +334,13 @@ impl StateProof {
 mod tests {
     use super::*;
 
+    fn items(n: u32) -> Vec<(Digest, Digest)> {
+        (0..n).map(|i| (leaf_key("t", &i.to_be_bytes()), Digest::sha256(&i.to_le_bytes()))).collect()
+    }
+
     #[test]
     fn root_is_order_independent_and_proofs_verify() {
-        let items: Vec<(Digest, Digest)> =
-            (0u32..300).map(|i| (leaf_key("t", &i.to_be_bytes()), Digest::sha256(&i.to_le_bytes()))).collect();
+        let items = items(300);
         let mut a = Commitment::new();
         let empty_root = a.root();
         for (k, v) in &items {
@@ -352,42 +366,47 @@ mod tests {
             a.set(*k, None);
         }
         assert_eq!(a.root(), empty_root);
+        assert!(a.is_empty());
     }
 
-    /// The root as the layout defines it, computed from scratch: every bucket, then one
-    /// complete binary tree of 2^16 leaves.
-    fn root_from_scratch(c: &Commitment) -> Digest {
-        let mut level: Vec<Digest> = (0..BUCKETS)
-            .map(|b| {
-                let leaves = c.subtrees[b / SUBTREE_BUCKETS].buckets[b % SUBTREE_BUCKETS].as_deref().unwrap_or_default();
-                assert!(leaves.iter().all(|(k, _)| bucket_of(k) == b) && leaves.windows(2).all(|w| w[0].0 < w[1].0));
-                bucket_hash(leaves.iter().map(|(k, v)| (k, v)))
-            })
-            .collect();
-        while level.len() > 1 {
-            level = level.chunks(2).map(|p| node_hash(&p[0], &p[1])).collect();
+    /// The root as the layout defines it, computed from scratch from the sorted items.
+    fn root_from_scratch(items: &[(Digest, Digest)], depth: usize) -> Digest {
+        match items {
+            [] => EMPTY,
+            [(k, v)] => leaf_hash(k, v),
+            _ => {
+                let split = items.partition_point(|(k, _)| bit(k, depth) == 0);
+                let (left, right) = items.split_at(split);
+                node_hash(&root_from_scratch(left, depth + 1), &root_from_scratch(right, depth + 1))
+            }
         }
-        level[0]
     }
 
     #[test]
     fn the_incremental_root_equals_the_root_from_scratch() {
         let mut c = Commitment::new();
-        assert_eq!(c.root(), root_from_scratch(&c));
+        let mut model = std::collections::BTreeMap::new();
+        assert_eq!(c.root(), root_from_scratch(&[], 0));
         let mut seed = 1u64;
         for round in 0..6u32 {
-            // Many changes in few buckets, then few in many: every subtree path is exercised.
+            // Many changes, then few, with removals: nodes split and collapse.
             let n = if round.is_multiple_of(2) { 3000 } else { 40 };
             for i in 0..n {
                 seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 let key = leaf_key("t", &(seed % 5000).to_be_bytes());
-                let value = !(seed >> 40).is_multiple_of(7);
-                c.set(key, value.then(|| Digest::sha256(&(i + round).to_be_bytes())));
+                let value = (!(seed >> 40).is_multiple_of(7)).then(|| Digest::sha256(&(i + round).to_be_bytes()));
+                c.set(key, value);
+                match value {
+                    Some(v) => model.insert(key, v),
+                    None => model.remove(&key),
+                };
             }
+            let sorted: Vec<(Digest, Digest)> = model.iter().map(|(k, v)| (*k, *v)).collect();
             let root = c.root();
-            assert_eq!(root, root_from_scratch(&c), "round {round}");
-            // Every node a proof reads agrees with the scratch tree through the proofs.
-            for k in (0..30u64).map(|i| leaf_key("t", &i.to_be_bytes())) {
+            assert_eq!(root, root_from_scratch(&sorted, 0), "round {round}");
+            assert_eq!(c.len(), model.len());
+            for k in (0..60u64).map(|i| leaf_key("t", &i.to_be_bytes())) {
+                assert_eq!(c.get(&k), model.get(&k).copied());
                 c.prove(&k).verify(&root, c.get(&k).as_ref()).unwrap();
             }
         }
@@ -397,10 +416,109 @@ mod tests {
     fn clones_are_independent() {
         let mut a = Commitment::new();
         a.set(leaf_key("t", b"1"), Some(Digest::sha256(b"1")));
+        a.set(leaf_key("t", b"3"), Some(Digest::sha256(b"3")));
         let r1 = a.root();
         let mut b = a.clone();
         b.set(leaf_key("t", b"2"), Some(Digest::sha256(b"2")));
+        b.set(leaf_key("t", b"1"), None);
         assert_ne!(b.root(), r1);
         assert_eq!(a.root(), r1);
+        assert_eq!(a.get(&leaf_key("t", b"1")), Some(Digest::sha256(b"1")));
+    }
+
+    /// Keys chosen by their first bytes and their last, to build deep, narrow paths.
+    fn key_with_prefix(prefix: &[u8], last: u8) -> Digest {
+        let mut k = [0x55; 32];
+        k[..prefix.len()].copy_from_slice(prefix);
+        k[31] = last;
+        Digest(k)
+    }
+
+    #[test]
+    fn keys_sharing_long_prefixes_split_and_collapse() {
+        let a = key_with_prefix(&[0xab, 0xcd, 0xef], 0x00);
+        let b = key_with_prefix(&[0xab, 0xcd, 0xef], 0x01);
+        let c = key_with_prefix(&[0x12], 0xff);
+        let mut t = Commitment::new();
+        for k in [a, b, c] {
+            t.set(k, Some(Digest::sha256(&k.0)));
+        }
+        let root = t.root();
+        let mut sorted = vec![(a, Digest::sha256(&a.0)), (b, Digest::sha256(&b.0)), (c, Digest::sha256(&c.0))];
+        sorted.sort();
+        assert_eq!(root, root_from_scratch(&sorted, 0));
+        // a and b part at their last bit: a's path is 256 levels deep.
+        let proof = t.prove(&a);
+        assert_eq!(proof.siblings.len(), 256);
+        proof.verify(&root, Some(&Digest::sha256(&a.0))).unwrap();
+        // An absent key off the a-b path near its end ends in an empty subtree; one whose
+        // first bit is c's ends at c's leaf. Both absent, and shown so.
+        let near = key_with_prefix(&[0xab, 0xcd, 0xef], 0x02);
+        let proof = t.prove(&near);
+        assert!(proof.leaf.is_none() && proof.siblings.len() == 255);
+        proof.verify(&root, None).unwrap();
+        let beside_c = key_with_prefix(&[0x00], 0x00);
+        let proof = t.prove(&beside_c);
+        assert_eq!(proof.leaf.map(|(k, _)| k), Some(c));
+        proof.verify(&root, None).unwrap();
+        // Removing b collapses the deep path: the same tree as a and c alone.
+        t.set(b, None);
+        let mut two = Commitment::new();
+        two.set(c, Some(Digest::sha256(&c.0)));
+        two.set(a, Some(Digest::sha256(&a.0)));
+        assert_eq!(t.root(), two.root());
+        assert_eq!(t.prove(&a).siblings.len(), 1);
+    }
+
+    #[test]
+    fn forged_proofs_are_refused() {
+        let mut t = Commitment::new();
+        for (k, v) in items(50) {
+            t.set(k, Some(v));
+        }
+        let root = t.root();
+        let (key, value) = items(1)[0];
+        let honest = t.prove(&key);
+        honest.verify(&root, Some(&value)).unwrap();
+        // Claiming absence by dropping the leaf, or by putting another item's leaf there.
+        let mut no_leaf = honest.clone();
+        no_leaf.leaf = None;
+        assert!(no_leaf.verify(&root, None).is_err());
+        let (other_key, other_value) = items(2)[1];
+        let mut other_leaf = honest.clone();
+        other_leaf.leaf = Some((other_key, other_value));
+        assert!(other_leaf.verify(&root, None).is_err());
+        // The other item's own proof, relabelled with this key, is not on this key's path or
+        // does not lead to the root.
+        let mut relabelled = t.prove(&other_key);
+        relabelled.key = key;
+        assert!(relabelled.verify(&root, None).is_err());
+        // A cut or lengthened path.
+        let mut short = honest.clone();
+        short.siblings.pop();
+        assert!(short.verify(&root, Some(&value)).is_err());
+        let mut long = honest.clone();
+        long.siblings.insert(0, EMPTY);
+        assert!(long.verify(&root, Some(&value)).is_err());
+        let mut too_long = honest;
+        too_long.siblings = vec![EMPTY; 257];
+        assert!(too_long.verify(&root, Some(&value)).is_err());
+    }
+
+    #[test]
+    fn removing_an_absent_item_changes_nothing() {
+        let mut t = Commitment::new();
+        for (k, v) in items(20) {
+            t.set(k, Some(v));
+        }
+        let root = t.root();
+        let copy = t.clone();
+        t.set(leaf_key("t", b"absent"), None);
+        assert_eq!(t.root(), root);
+        // Nothing was copied: the two share their top node still.
+        match (&t.root, &copy.root) {
+            (Subtree::Node(a), Subtree::Node(b)) => assert!(Arc::ptr_eq(a, b)),
+            _ => panic!("20 items make an inner node"),
+        }
     }
 }

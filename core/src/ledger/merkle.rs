@@ -18,23 +18,28 @@ pub fn leaf_hash(data: &[u8]) -> Digest {
 }
 
 /// Hash of an inner node: `SHA-256(0x01 || left || right)`.
+pub fn node_hash(left: &Digest, right: &Digest) -> Digest {
+    tagged_pair_hash(1, left, right)
+}
+
+/// `SHA-256(tag || a || b)` for two 32-byte values.
 ///
 /// The 65 bytes and their padding are laid out as SHA-256's two blocks here and compressed
-/// directly: the state commitment hashes tens of thousands of nodes a block, and the general
-/// hasher's buffering costs about as much as the compression itself.
-pub fn node_hash(left: &Digest, right: &Digest) -> Digest {
+/// directly: the state commitment hashes thousands of these a block, and the general hasher's
+/// buffering costs about as much as the compression itself.
+pub(crate) fn tagged_pair_hash(tag: u8, a: &Digest, b: &Digest) -> Digest {
     const IV: [u32; 8] = [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19];
     let mut first = [0u8; 64];
     let mut second = [0u8; 64];
-    let (tag, rest) = first.split_at_mut(1);
-    let (left_part, right_part) = rest.split_at_mut(32);
-    tag.copy_from_slice(&[1]);
-    left_part.copy_from_slice(&left.0);
-    let (right_head, right_last) = right.0.split_at(31);
-    right_part.copy_from_slice(right_head);
+    let (tag_part, rest) = first.split_at_mut(1);
+    let (a_part, b_part) = rest.split_at_mut(32);
+    tag_part.copy_from_slice(&[tag]);
+    a_part.copy_from_slice(&a.0);
+    let (b_head, b_last) = b.0.split_at(31);
+    b_part.copy_from_slice(b_head);
     // The last byte, the padding's 0x80, zeros, and the message length in bits (big-endian).
     let (start, rest) = second.split_at_mut(1);
-    start.copy_from_slice(right_last);
+    start.copy_from_slice(b_last);
     let (pad, rest) = rest.split_at_mut(1);
     pad.copy_from_slice(&[0x80]);
     let (_, length) = rest.split_at_mut(54);

@@ -243,8 +243,6 @@ pub struct State {
     pub(crate) patients: imbl::OrdMap<Pseudonym, Patient>,
     // Values behind Arc: a persistent map copies whole nodes on write, so its entries stay small.
     pub(crate) records: imbl::OrdMap<Digest, std::sync::Arc<RecordState>>,
-    pub(crate) records_by_patient: imbl::OrdMap<Pseudonym, imbl::Vector<Digest>>,
-    pub(crate) records_by_custodian: imbl::OrdMap<OrgId, imbl::Vector<Digest>>,
     pub(crate) epochs: imbl::OrdMap<(Pseudonym, OrgId), u32>,
     pub(crate) shares: imbl::OrdMap<(Pseudonym, OrgId, u32, OrgId), WrappedKey>,
     pub(crate) audit_by_patient: imbl::OrdMap<Pseudonym, imbl::Vector<std::sync::Arc<AuditEvent>>>,
@@ -271,8 +269,6 @@ impl State {
             members: imbl::OrdMap::new(),
             patients: imbl::OrdMap::new(),
             records: imbl::OrdMap::new(),
-            records_by_patient: imbl::OrdMap::new(),
-            records_by_custodian: imbl::OrdMap::new(),
             epochs: imbl::OrdMap::new(),
             shares: imbl::OrdMap::new(),
             audit_by_patient: imbl::OrdMap::new(),
@@ -428,12 +424,23 @@ impl State {
 
     /// All record entries of a patient, in registration order (superseded ones included).
     pub fn records_of_patient(&self, p: &Pseudonym) -> Vec<&RecordState> {
-        self.records_by_patient.get(p).map(|ids| ids.iter().filter_map(|id| self.records.get(id).map(|r| r.as_ref())).collect()).unwrap_or_default()
+        // The patient's audit trail lists every registration in order: no second index.
+        self.registered(self.audit_by_patient.get(p), None)
     }
 
-    /// All record entries a custodian registered.
+    /// All record entries a custodian registered, in registration order.
     pub fn records_of_custodian(&self, org: &OrgId) -> Vec<&RecordState> {
-        self.records_by_custodian.get(org).map(|ids| ids.iter().filter_map(|id| self.records.get(id).map(|r| r.as_ref())).collect()).unwrap_or_default()
+        self.registered(self.audit_by_org.get(org), Some(org))
+    }
+
+    /// The entries registered by the events of `trail` (by `actor`, if given), in order.
+    fn registered(&self, trail: Option<&imbl::Vector<std::sync::Arc<AuditEvent>>>, actor: Option<&OrgId>) -> Vec<&RecordState> {
+        trail
+            .into_iter()
+            .flatten()
+            .filter(|e| e.action.registers_a_record() && actor.is_none_or(|a| e.actor.as_ref() == Some(a)))
+            .filter_map(|e| e.entry.as_ref().and_then(|id| self.records.get(id)).map(|r| r.as_ref()))
+            .collect()
     }
 
     /// The current data key epoch of (patient, custodian): 1 until rotated.
