@@ -7,8 +7,10 @@
 //! memory measurement (default 1,000,000), after which the bookkeeping of 1,000 registrations
 //! is timed on that state and on the small one. `LEDGER_PROBE=1` instead splits a block's
 //! cost: applying without signature checks, copying the state, and the whole validation;
-//! `LEDGER_PROBE=apply` only applies one block `LEDGER_APPLY_N` times (default 300), for a
-//! profiler (`perf record`); `LEDGER_PROBE=large` does the same on the large state (after the
+//! `LEDGER_PROBE=apply` only applies one block `LEDGER_APPLY_N` times (default 300) on a pool
+//! of `LEDGER_THREADS` (default 2), for a profiler (`perf record`); `validate` and `checks`
+//! likewise run the whole validation or the signature checks alone (compare their CPU and
+//! wall times under `time`); `LEDGER_PROBE=large` applies on the large state (after the
 //! throughput runs and the memory measurement).
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -168,13 +170,23 @@ fn record_block(f: &mut Fixture, n: usize) -> fhirbus::Result<Block> {
 
 fn main() -> fhirbus::Result<()> {
     let mut f = fixture(1000)?;
-    if std::env::var("LEDGER_PROBE").as_deref() == Ok("apply") {
+    if let Ok(mode @ ("apply" | "validate" | "checks")) = std::env::var("LEDGER_PROBE").as_deref() {
         let block = record_block(&mut f, 1000)?;
+        let checks = SignatureChecksForBenchmarks::gather(&f.state, &block)?;
         let n: usize = std::env::var("LEDGER_APPLY_N").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
-        for _ in 0..n {
-            std::hint::black_box(apply_unverified_for_benchmarks(&f.state, &block)?);
-        }
-        return Ok(());
+        let threads: usize = std::env::var("LEDGER_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(2);
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|_| fhirbus::ErrorCode::Internal)?;
+        // As the throughput runs do: on a pool of `LEDGER_THREADS` (default 2), the caller one of them.
+        return pool.install(|| {
+            for _ in 0..n {
+                match mode {
+                    "apply" => drop(std::hint::black_box(apply_unverified_for_benchmarks(&f.state, &block)?)),
+                    "validate" => drop(std::hint::black_box(validate_and_apply(&f.state, &block)?)),
+                    _ => checks.run()?,
+                }
+            }
+            Ok(())
+        });
     }
     if std::env::var("LEDGER_PROBE").is_ok_and(|p| p != "large") {
         for n in [0usize, 100, 1000] {

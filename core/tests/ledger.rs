@@ -341,6 +341,20 @@ fn bad_transactions_make_the_block_invalid() {
     // A transaction too old for the replay window.
     let old = enrol_tx(&mut w, 3, T0 + 30 - NetworkPolicy::default().max_tx_age_ms - 1);
     assert_eq!(refused(&w, &make(&w, vec![old])), ErrorCode::InvalidValue);
+    // A record registration twice in one block, and again once it is applied: its record
+    // item is its replay guard.
+    let register = Transaction::register_record("test-net", w.record(patient(1), T0 + 25, &dk));
+    let twice = make(&w, vec![register.clone(), register.clone()]);
+    assert_eq!(refused(&w, &twice), ErrorCode::InvalidValue);
+    assert!(validate_and_apply(w.net.state(), &twice).unwrap_err().detail().starts_with("transaction 1: transaction replayed"));
+    let once = make(&w, vec![register.clone()]);
+    w.net.apply_block(&once).unwrap();
+    let mut again = make(&w, vec![register]);
+    again.header.height = 3;
+    again.header.prev = w.net.state().last_hash();
+    again.qc = w.validators.iter().map(|v| again.header.sign(v).unwrap()).collect();
+    let e = validate_and_apply(w.net.state(), &again).unwrap_err();
+    assert!(e.detail().starts_with("transaction 0: transaction replayed"), "{e}");
 }
 
 #[test]
@@ -664,4 +678,33 @@ mod consent_on_the_ledger {
         assert!(text.contains("110127") && text.contains("ETREAT"), "{text}");
         assert!(!text.contains("123-45"), "no identifier in the audit export");
     }
+}
+
+/// A transaction's id and Merkle leaf are as documented, written out here byte by byte: an
+/// envelope-signed transaction's id is SHA-256 of its canonical signed part; a registration's
+/// is SHA-256 of a tag and the entry id; the leaf is SHA-256(0x00 || id || each signature's key
+/// id and bytes), the entry's signature last.
+#[test]
+fn transaction_ids_and_leaves_are_as_documented() {
+    let mut w = World::new();
+    let enrol = enrol_tx(&mut w, 1, T0 + 10);
+    let dk = DataKey::from_bytes(&[4; 32]).unwrap();
+    let entry = w.record(patient(1), T0 + 25, &dk);
+    let register = Transaction::register_record("test-net", entry.clone());
+    let leaf = |id: &Digest, sigs: &[&fhirbus::signature::Signature]| {
+        let mut data = id.as_bytes().to_vec();
+        for s in sigs {
+            data.extend_from_slice(&s.key_id.0);
+            data.extend_from_slice(s.as_bytes());
+        }
+        fhirbus::ledger::merkle::leaf_hash(&data)
+    };
+    let p = enrol.prepare().unwrap();
+    assert_eq!(p.id, Digest::sha256(&enrol.tx.canonical_bytes().unwrap()));
+    assert_eq!(p.leaf, leaf(&p.id, &enrol.signatures.iter().collect::<Vec<_>>()));
+    let p = register.prepare().unwrap();
+    let entry_id = Digest::sha256(&entry.entry.canonical_bytes().unwrap());
+    assert_eq!(p.id, Digest::sha256(&[&b"fhirbus/v1/register-record\0"[..], entry_id.as_bytes()].concat()));
+    assert_eq!(p.leaf, leaf(&p.id, &[&entry.signature]));
+    assert!(p.msg.is_none());
 }

@@ -108,8 +108,14 @@ impl State {
     }
 
     /// Commit `event` under `key` (its transaction's audit item key) and index it.
+    ///
+    /// A registration's event is not committed again: its record item is its replay guard and
+    /// commits all the event says (custodian, patient, entry, time, and the transaction id,
+    /// a function of the entry's), but the height, which its block carries.
     fn record_event(&mut self, key: Digest, event: AuditEvent) -> Result<()> {
-        self.commitment.set(key, Some(event.commitment()));
+        if event.action != AuditAction::RecordRegistered {
+            self.commitment.set(key, Some(event.commitment()));
+        }
         let shared = Arc::new(event);
         let event = shared.as_ref();
         if let Some(p) = event.patient {
@@ -124,9 +130,10 @@ impl State {
         Ok(())
     }
 
+    /// Register `entry` under `id`; the caller has checked that its custodian is an active
+    /// member.
     fn add_record(&mut self, id: Digest, entry: &SignedRecordEntry) -> Result<()> {
         let e = &entry.entry;
-        self.active_member(&e.custodian)?;
         self.enrolled(&e.patient)?;
         if self.records.contains_key(&id) {
             return refuse(ErrorCode::InvalidValue, "record entry already registered");
@@ -152,13 +159,20 @@ impl State {
         if tx.time.0.saturating_add(self.policy.max_tx_age_ms) < cx.block_time.0 {
             return refuse(ErrorCode::InvalidValue, "transaction older than the replay window");
         }
-        let msg = Arc::clone(&prepared.msg);
+        // The bytes the envelope signatures cover (a record registration has none).
+        let envelope = || prepared.msg.as_ref().ok_or_else(|| Error::new(ErrorCode::Internal, "transaction not prepared"));
         let id = prepared.id;
-        // The replay guard: every applied transaction has an audit item under its id, which
-        // the commitment covers, so an id already there was applied before. (A transaction
-        // older than the window is refused by its age first.)
+        // The replay guard: every applied transaction leaves a committed item that its id
+        // names, so an id already named there was applied before. A record registration's id
+        // is a function of its entry's id, and its record item is that item; any other
+        // transaction has an audit item under its id. (A transaction older than the window
+        // is refused by its age first.)
         let audit_key = item::audit(&id);
-        if self.commitment.get(&audit_key).is_some() {
+        let replayed = match (&tx.body, prepared.entry_id) {
+            (TxBody::RegisterRecord { .. }, Some(entry_id)) => self.records.contains_key(&entry_id),
+            _ => self.commitment.get(&audit_key).is_some(),
+        };
+        if replayed {
             return refuse(ErrorCode::InvalidValue, "transaction replayed");
         }
 
@@ -177,7 +191,7 @@ impl State {
         };
         match &tx.body {
             TxBody::AdmitMember { org, name, signing_key, encryption_key } => {
-                self.signed_by_council(stx, &msg, cx, checks)?;
+                self.signed_by_council(stx, envelope()?, cx, checks)?;
                 if self.members.contains_key(org) {
                     return refuse(ErrorCode::InvalidValue, "organisation is or was a member");
                 }
@@ -186,7 +200,7 @@ impl State {
                 event.subject_org = Some(org.clone());
             }
             TxBody::RemoveMember { org } => {
-                self.signed_by_council(stx, &msg, cx, checks)?;
+                self.signed_by_council(stx, envelope()?, cx, checks)?;
                 self.active_member(org)?;
                 if self.council.contains(org) {
                     return refuse(ErrorCode::InvalidValue, "remove a council member from the council first");
@@ -199,16 +213,16 @@ impl State {
                 event.subject_org = Some(org.clone());
             }
             TxBody::SetValidators { validators } => {
-                self.signed_by_council(stx, &msg, cx, checks)?;
+                self.signed_by_council(stx, envelope()?, cx, checks)?;
                 self.set_governance(self.council.clone(), validators)?;
             }
             TxBody::SetCouncil { council } => {
-                self.signed_by_council(stx, &msg, cx, checks)?;
+                self.signed_by_council(stx, envelope()?, cx, checks)?;
                 let validators: Vec<_> = self.governance_view().validators;
                 self.set_governance(council.clone(), &validators)?;
             }
             TxBody::RotateOrgKey { org, purpose, key } => {
-                self.signed_by_member(org, stx, &msg, cx, checks)?;
+                self.signed_by_member(org, stx, envelope()?, cx, checks)?;
                 let key = parse_key((*purpose).into(), key)?;
                 if let Some(m) = self.members.get_mut(org) {
                     m.keys.rotate(key, tx.time)?;
@@ -219,9 +233,9 @@ impl State {
             }
             TxBody::RevokeOrgKey { org, key_id } => {
                 if stx.signatures.len() == 1 {
-                    self.signed_by_member(org, stx, &msg, cx, checks)?;
+                    self.signed_by_member(org, stx, envelope()?, cx, checks)?;
                 } else {
-                    self.signed_by_council(stx, &msg, cx, checks)?;
+                    self.signed_by_council(stx, envelope()?, cx, checks)?;
                 }
                 let member = self.members.get_mut(org).ok_or_else(|| Error::new(ErrorCode::InvalidValue, "organisation is not a member"))?;
                 member.keys.revoke(key_id, tx.time)?;
@@ -230,7 +244,7 @@ impl State {
                 event.actor = Some(org.clone());
             }
             TxBody::EnrolPatient { by, patient, signing_key, encryption_key } => {
-                self.signed_by_member(by, stx, &msg, cx, checks)?;
+                self.signed_by_member(by, stx, envelope()?, cx, checks)?;
                 if self.patients.contains_key(patient) {
                     return refuse(ErrorCode::InvalidValue, "patient already enrolled");
                 }
@@ -245,7 +259,7 @@ impl State {
                 event.patient = Some(*patient);
             }
             TxBody::RotatePatientKey { patient, purpose, key } => {
-                self.signed_by_patient(patient, false, stx, &msg, cx, checks)?;
+                self.signed_by_patient(patient, false, stx, envelope()?, cx, checks)?;
                 let key = parse_key((*purpose).into(), key)?;
                 if let Some(p) = self.patients.get_mut(patient) {
                     p.keys.rotate(key, tx.time)?;
@@ -256,12 +270,12 @@ impl State {
             }
             TxBody::RevokePatientKey { patient, key_id, by } => {
                 match by {
-                    None => self.signed_by_patient(patient, false, stx, &msg, cx, checks)?,
+                    None => self.signed_by_patient(patient, false, stx, envelope()?, cx, checks)?,
                     Some(org) => {
                         if self.enrolled(patient)?.enrolled_by != *org {
                             return refuse(ErrorCode::BadSignature, "only the enrolling member may revoke a patient's key");
                         }
-                        self.signed_by_member(org, stx, &msg, cx, checks)?;
+                        self.signed_by_member(org, stx, envelope()?, cx, checks)?;
                         event.actor = Some(org.clone());
                     }
                 }
@@ -275,7 +289,7 @@ impl State {
                 event.patient = Some(*patient);
             }
             TxBody::NameDelegate { patient, key } => {
-                self.signed_by_patient(patient, false, stx, &msg, cx, checks)?;
+                self.signed_by_patient(patient, false, stx, envelope()?, cx, checks)?;
                 let key = parse_key(KeyPurpose::Signing, key)?;
                 if let Some(p) = self.patients.get_mut(patient) {
                     p.delegates.add(key, tx.time)?;
@@ -299,7 +313,7 @@ impl State {
             }
             TxBody::SupersedeRecord { previous, entry } => {
                 let e = &entry.entry;
-                self.signed_by_member(&e.custodian, stx, &msg, cx, checks)?;
+                self.signed_by_member(&e.custodian, stx, envelope()?, cx, checks)?;
                 let custodian = self.active_member(&e.custodian)?;
                 let (Some(entry_msg), Some(entry_id)) = (&prepared.entry_msg, prepared.entry_id) else {
                     return refuse(ErrorCode::Internal, "record transaction not prepared");
@@ -321,7 +335,7 @@ impl State {
                 event.entry = Some(entry_id);
             }
             TxBody::ShareDataKey { custodian, patient, epoch, recipient, wrapped } => {
-                self.signed_by_member(custodian, stx, &msg, cx, checks)?;
+                self.signed_by_member(custodian, stx, envelope()?, cx, checks)?;
                 self.enrolled(patient)?;
                 let to = self.active_member(recipient)?;
                 let enc = to.keys.primary(KeyPurpose::Encryption)?;
@@ -340,7 +354,7 @@ impl State {
                 event.subject_org = Some(recipient.clone());
             }
             TxBody::RotateDataKeyEpoch { custodian, patient, epoch } => {
-                self.signed_by_member(custodian, stx, &msg, cx, checks)?;
+                self.signed_by_member(custodian, stx, envelope()?, cx, checks)?;
                 self.enrolled(patient)?;
                 if *epoch != self.epoch(patient, custodian).saturating_add(1) {
                     return refuse(ErrorCode::InvalidValue, "a new epoch is exactly one more than the current");
@@ -353,14 +367,14 @@ impl State {
             }
             TxBody::GrantConsent { consent } => {
                 let consent = &consent.0;
-                self.signed_by_patient(consent.patient(), true, stx, &msg, cx, checks)?;
+                self.signed_by_patient(consent.patient(), true, stx, envelope()?, cx, checks)?;
                 self.consents.grant(consent.clone())?;
                 self.commit_consent(consent.patient(), consent.id())?;
                 event.action = AuditAction::ConsentGranted;
                 event.patient = Some(*consent.patient());
             }
             TxBody::RevokeConsent { patient, consent_id } => {
-                self.signed_by_patient(patient, true, stx, &msg, cx, checks)?;
+                self.signed_by_patient(patient, true, stx, envelope()?, cx, checks)?;
                 let id = crate::consent::ConsentId::new(consent_id)?;
                 self.consents.revoke(patient, &id, tx.time)?;
                 self.commit_consent(patient, &id)?;
@@ -368,7 +382,7 @@ impl State {
                 event.patient = Some(*patient);
             }
             TxBody::RequestAccess { requester, patient, entry, purpose, permitted, consent } => {
-                self.signed_by_member(requester, stx, &msg, cx, checks)?;
+                self.signed_by_member(requester, stx, envelope()?, cx, checks)?;
                 let purpose_code = crate::consent::Purpose::from_code(purpose)
                     .ok_or_else(|| Error::new(ErrorCode::InvalidValue, "purpose is not a known ActReason code"))?;
                 let decision = self.decide_access(requester, entry, purpose_code, tx.time)?;

@@ -104,42 +104,86 @@ impl AuditEvent {
     /// The committed value of the event's state item: SHA-256 over its fields in a fixed
     /// binary layout (each optional field a presence byte, then its bytes length-prefixed).
     pub fn commitment(&self) -> Digest {
-        fn field(out: &mut Vec<u8>, value: Option<&[u8]>) {
+        use sha2::Digest as _;
+        fn field(h: &mut sha2::Sha256, value: Option<&[u8]>) {
             match value {
-                None => out.push(0),
+                None => h.update([0u8]),
                 Some(v) => {
-                    out.push(1);
-                    out.extend_from_slice(&(v.len() as u32).to_be_bytes());
-                    out.extend_from_slice(v);
+                    h.update([1u8]);
+                    h.update((v.len() as u32).to_be_bytes());
+                    h.update(v);
                 }
             }
         }
-        // The action's JSON text, quotes included (as serde writes it).
-        let name = self.action.as_str();
-        let mut action = Vec::with_capacity(name.len() + 2);
-        action.push(b'"');
-        action.extend_from_slice(name.as_bytes());
-        action.push(b'"');
-        let mut b = Vec::with_capacity(256);
-        b.extend_from_slice(b"fhirbus/v1/audit-item\0");
-        b.extend_from_slice(&self.height.to_be_bytes());
-        b.extend_from_slice(&self.time.0.to_be_bytes());
-        b.extend_from_slice(self.tx.as_bytes());
-        field(&mut b, Some(&action));
-        field(&mut b, self.actor.as_ref().map(|o| o.as_str().as_bytes()));
-        field(&mut b, self.patient.as_ref().map(|p| p.as_bytes().as_slice()));
-        field(&mut b, self.subject_org.as_ref().map(|o| o.as_str().as_bytes()));
-        field(&mut b, self.entry.as_ref().map(|d| d.as_bytes().as_slice()));
-        field(&mut b, self.purpose.as_ref().map(|p| p.as_bytes()));
-        field(&mut b, self.permitted.map(|p| if p { &[1u8][..] } else { &[0u8][..] }));
-        b.push(u8::from(self.emergency));
-        Digest::sha256(&b)
+        let mut h = sha2::Sha256::new();
+        h.update(b"fhirbus/v1/audit-item\0");
+        h.update(self.height.to_be_bytes());
+        h.update(self.time.0.to_be_bytes());
+        h.update(self.tx.as_bytes());
+        // The action as its JSON text, quotes included (as serde writes it).
+        let name = self.action.as_str().as_bytes();
+        h.update([1u8]);
+        h.update(((name.len() + 2) as u32).to_be_bytes());
+        h.update(b"\"");
+        h.update(name);
+        h.update(b"\"");
+        field(&mut h, self.actor.as_ref().map(|o| o.as_str().as_bytes()));
+        field(&mut h, self.patient.as_ref().map(|p| p.as_bytes().as_slice()));
+        field(&mut h, self.subject_org.as_ref().map(|o| o.as_str().as_bytes()));
+        field(&mut h, self.entry.as_ref().map(|d| d.as_bytes().as_slice()));
+        field(&mut h, self.purpose.as_ref().map(|p| p.as_bytes()));
+        field(&mut h, self.permitted.map(|p| if p { &[1u8][..] } else { &[0u8][..] }));
+        h.update([u8::from(self.emergency)]);
+        Digest(h.finalize().into())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::AuditAction;
+
+    /// The committed layout, written out field by field as the docs state it.
+    #[test]
+    fn the_commitment_hashes_the_documented_layout() {
+        use crate::{Digest, OrgId};
+        let event = super::AuditEvent {
+            height: 7,
+            time: crate::Timestamp(1_764_000_000_123),
+            tx: Digest::sha256(b"tx"),
+            action: AuditAction::AccessDecided,
+            actor: Some(OrgId::new("hospital-a").unwrap()),
+            patient: None,
+            subject_org: Some(OrgId::new("hospital-b").unwrap()),
+            entry: Some(Digest::sha256(b"entry")),
+            purpose: Some("ETREAT".into()),
+            permitted: Some(true),
+            emergency: true,
+        };
+        let mut b = b"fhirbus/v1/audit-item\0".to_vec();
+        b.extend_from_slice(&7u64.to_be_bytes());
+        b.extend_from_slice(&1_764_000_000_123u64.to_be_bytes());
+        b.extend_from_slice(Digest::sha256(b"tx").as_bytes());
+        for field in [
+            Some(&b"\"access_decided\""[..]),
+            Some(b"hospital-a"),
+            None,
+            Some(b"hospital-b"),
+            Some(Digest::sha256(b"entry").as_bytes()),
+            Some(b"ETREAT"),
+            Some(&[1u8][..]),
+        ] {
+            match field {
+                None => b.push(0),
+                Some(v) => {
+                    b.push(1);
+                    b.extend_from_slice(&(v.len() as u32).to_be_bytes());
+                    b.extend_from_slice(v);
+                }
+            }
+        }
+        b.push(1);
+        assert_eq!(event.commitment(), Digest::sha256(&b));
+    }
 
     #[test]
     fn action_names_are_their_serialized_form() {

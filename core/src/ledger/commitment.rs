@@ -55,7 +55,9 @@ fn leaf_hash(key: &Digest, value: &Digest) -> Digest {
     tagged_pair_hash(2, key, value)
 }
 
-/// An item, with its leaf hash (computed once, when the item is written).
+/// An item, with its leaf hash (computed once, when the item is written). Held inline in its
+/// parent: one allocation fewer per item, and a lookup ends without another pointer to follow.
+#[derive(Clone, Copy)]
 struct Leaf {
     key: Digest,
     value: Digest,
@@ -63,8 +65,8 @@ struct Leaf {
 }
 
 impl Leaf {
-    fn new(key: Digest, value: Digest) -> Arc<Self> {
-        Arc::new(Self { key, value, hash: leaf_hash(&key, &value) })
+    fn new(key: Digest, value: Digest) -> Self {
+        Self { key, value, hash: leaf_hash(&key, &value) }
     }
 }
 
@@ -73,7 +75,7 @@ impl Leaf {
 enum Subtree {
     #[default]
     Empty,
-    Leaf(Arc<Leaf>),
+    Leaf(Leaf),
     Node(Arc<Node>),
 }
 
@@ -106,7 +108,7 @@ impl Subtree {
 
     /// Write `leaf` into this subtree at `depth`, replacing the item with its key if there is
     /// one; returns whether the item is new.
-    fn upsert(&mut self, leaf: Arc<Leaf>, depth: usize) -> bool {
+    fn upsert(&mut self, leaf: Leaf, depth: usize) -> bool {
         match self {
             Self::Empty => {
                 *self = Self::Leaf(leaf);
@@ -117,8 +119,7 @@ impl Subtree {
                 false
             }
             Self::Leaf(other) => {
-                let other = Arc::clone(other);
-                *self = Self::split(other, leaf, depth);
+                *self = Self::split(*other, leaf, depth);
                 true
             }
             Self::Node(node) => {
@@ -131,7 +132,7 @@ impl Subtree {
 
     /// The subtree at `depth` holding two leaves of different keys: inner nodes down to the
     /// first bit where the keys differ.
-    fn split(a: Arc<Leaf>, b: Arc<Leaf>, depth: usize) -> Self {
+    fn split(a: Leaf, b: Leaf, depth: usize) -> Self {
         let (side_a, side_b) = (bit(&a.key, depth), bit(&b.key, depth));
         let children = if depth + 1 >= KEY_BITS || side_a != side_b {
             if side_a == 0 { [Self::Leaf(a), Self::Leaf(b)] } else { [Self::Leaf(b), Self::Leaf(a)] }
@@ -161,7 +162,7 @@ impl Subtree {
                 // A node left with one leaf and nothing else becomes that leaf (and so on up).
                 let collapsed = match &node.children {
                     [Self::Empty, Self::Empty] => Some(Self::Empty),
-                    [Self::Leaf(one), Self::Empty] | [Self::Empty, Self::Leaf(one)] => Some(Self::Leaf(Arc::clone(one))),
+                    [Self::Leaf(one), Self::Empty] | [Self::Empty, Self::Leaf(one)] => Some(Self::Leaf(*one)),
                     _ => None,
                 };
                 if let Some(collapsed) = collapsed {
@@ -222,7 +223,7 @@ impl Commitment {
 
     /// The leaf where the path of `key` ends (if it ends at one) and the sibling hashes along
     /// the way, from the root down.
-    fn walk(&self, key: &Digest, mut siblings: Option<&mut Vec<Digest>>) -> Option<&Arc<Leaf>> {
+    fn walk(&self, key: &Digest, mut siblings: Option<&mut Vec<Digest>>) -> Option<&Leaf> {
         let mut at = &self.root;
         let mut depth = 0;
         loop {

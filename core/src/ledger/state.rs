@@ -155,13 +155,14 @@ impl RecordView {
 /// superseded it (32 zero bytes if none). Binary, so a block of registrations does not
 /// re-encode every entry to commit it.
 pub fn record_commitment(entry_id: &Digest, signature: &crate::signature::Signature, superseded_by: Option<&Digest>) -> Digest {
-    let mut bytes = Vec::with_capacity(200);
-    bytes.extend_from_slice(b"fhirbus/v1/record-item\0");
-    bytes.extend_from_slice(entry_id.as_bytes());
-    bytes.extend_from_slice(&signature.key_id.0);
-    bytes.extend_from_slice(signature.as_bytes());
-    bytes.extend_from_slice(superseded_by.map_or(&[0u8; 32], |d| d.as_bytes()));
-    Digest::sha256(&bytes)
+    use sha2::Digest as _;
+    let mut h = sha2::Sha256::new();
+    h.update(b"fhirbus/v1/record-item\0");
+    h.update(entry_id.as_bytes());
+    h.update(signature.key_id.0);
+    h.update(signature.as_bytes());
+    h.update(superseded_by.map_or(&[0u8; 32], |d| d.as_bytes()));
+    Digest(h.finalize().into())
 }
 
 /// The committed value of a consent item: SHA-256 of its canonical encoding.

@@ -11,6 +11,7 @@
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use sha2::Digest as _;
 
 use crate::canonical::{self, Limits};
 use crate::digest::Digest;
@@ -282,8 +283,9 @@ impl Transaction {
 pub struct PreparedTx {
     /// The transaction id (its replay guard).
     pub id: Digest,
-    /// The bytes the envelope signatures cover (empty for a record registration).
-    pub msg: Arc<Vec<u8>>,
+    /// The bytes the envelope signatures cover (none for a record registration, which has no
+    /// envelope signature).
+    pub msg: Option<Arc<Vec<u8>>>,
     /// The record entry's canonical bytes, for record kinds.
     pub entry_msg: Option<Arc<Vec<u8>>>,
     /// The record entry's id, for record kinds.
@@ -331,27 +333,30 @@ impl SignedTransaction {
         };
         let (msg, id) = match (&self.tx.body, entry_id) {
             (TxBody::RegisterRecord { .. }, Some(entry_id)) => {
-                let mut tagged = b"fhirbus/v1/register-record\0".to_vec();
-                tagged.extend_from_slice(entry_id.as_bytes());
-                (Arc::new(Vec::new()), Digest::sha256(&tagged))
+                let mut h = sha2::Sha256::new();
+                h.update(b"fhirbus/v1/register-record\0");
+                h.update(entry_id.as_bytes());
+                (None, Digest(h.finalize().into()))
             }
             _ => {
                 let bytes = self.tx.canonical_bytes()?;
                 let id = Digest::sha256(&bytes);
-                (Arc::new(bytes), id)
+                (Some(Arc::new(bytes)), id)
             }
         };
-        let mut leaf = Vec::with_capacity(32 + self.signatures.len() * 96);
-        leaf.extend_from_slice(id.as_bytes());
-        for sig in &self.signatures {
-            leaf.extend_from_slice(&sig.key_id.0);
-            leaf.extend_from_slice(sig.as_bytes());
+        // The Merkle leaf: SHA-256(0x00 || id || every signature), hashed as it is laid out.
+        let mut leaf = sha2::Sha256::new();
+        leaf.update([0u8]);
+        leaf.update(id.as_bytes());
+        let entry_signature = match &self.tx.body {
+            TxBody::RegisterRecord { entry } => Some(&entry.signature),
+            _ => None,
+        };
+        for sig in self.signatures.iter().chain(entry_signature) {
+            leaf.update(sig.key_id.0);
+            leaf.update(sig.as_bytes());
         }
-        if let TxBody::RegisterRecord { entry } = &self.tx.body {
-            leaf.extend_from_slice(&entry.signature.key_id.0);
-            leaf.extend_from_slice(entry.signature.as_bytes());
-        }
-        Ok(PreparedTx { id, msg, entry_msg, entry_id, leaf: super::merkle::leaf_hash(&leaf) })
+        Ok(PreparedTx { id, msg, entry_msg, entry_id, leaf: Digest(leaf.finalize().into()) })
     }
 
     /// Strict decoding: size, JSON, duplicate keys, unknown fields, version, limits.

@@ -72,7 +72,7 @@ pub(crate) fn apply_txs(state: &State, block: &Block) -> Result<(State, Vec<Audi
 /// How many signature checks are handed on at a time while a block is applied: about half a
 /// millisecond of work, far above the cost of handing it on, and small enough that the threads
 /// finish together (32 left blocks of 100 transactions visibly unbalanced on two threads).
-const CHECKS_PER_BATCH: usize = 8;
+const CHECKS_PER_BATCH: usize = 4;
 
 /// [`apply_txs`], handing the queued signature checks to `ready` in batches as they are
 /// gathered (so that they can run while the rest of the block is applied).
@@ -80,7 +80,9 @@ fn apply_txs_streaming(state: &State, block: &Block, ready: &mut dyn FnMut(Vec<S
     let mut next = state.clone();
     let time = block.header.time;
     let prepared = prepare_all(&block.txs)?;
-    let mut checks = Vec::new();
+    // A council transaction may queue several checks past a batch's size.
+    let batch = || Vec::with_capacity(2 * CHECKS_PER_BATCH);
+    let mut checks = batch();
     let mut events = Vec::with_capacity(block.txs.len());
     for (index, (stx, prep)) in block.txs.iter().zip(&prepared).enumerate() {
         let cx = TxContext { height: block.header.height, block_time: time, index };
@@ -89,7 +91,7 @@ fn apply_txs_streaming(state: &State, block: &Block, ready: &mut dyn FnMut(Vec<S
             .map_err(|e| Error::new(e.code(), format!("transaction {index}: {}", e.detail())))?;
         events.push(event);
         if checks.len() >= CHECKS_PER_BATCH {
-            ready(core::mem::take(&mut checks));
+            ready(core::mem::replace(&mut checks, batch()));
         }
     }
     if !checks.is_empty() {
