@@ -178,13 +178,21 @@ fn main() -> fhirbus::Result<()> {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|_| fhirbus::ErrorCode::Internal)?;
         // As the throughput runs do: on a pool of `LEDGER_THREADS` (default 2), the caller one of them.
         return pool.install(|| {
+            let (mut working, mut dropping) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
             for _ in 0..n {
-                match mode {
-                    "apply" => drop(std::hint::black_box(apply_unverified_for_benchmarks(&f.state, &block)?)),
-                    "validate" => drop(std::hint::black_box(validate_and_apply(&f.state, &block)?)),
-                    _ => checks.run()?,
-                }
+                let start = std::time::Instant::now();
+                let result = match mode {
+                    "apply" => Some(apply_unverified_for_benchmarks(&f.state, &block)?),
+                    "validate" => Some(validate_and_apply(&f.state, &block)?.state),
+                    _ => checks.run().map(|()| None)?,
+                };
+                let done = std::time::Instant::now();
+                drop(std::hint::black_box(result));
+                working += done - start;
+                dropping += done.elapsed();
             }
+            let per = |d: std::time::Duration| d.as_secs_f64() * 1e3 / n.max(1) as f64;
+            println!("{mode}: {:.2} ms a block, then {:.2} ms to drop the resulting state", per(working), per(dropping));
             Ok(())
         });
     }

@@ -109,11 +109,11 @@ impl State {
 
     /// Commit `event` under `key` (its transaction's audit item key) and index it.
     ///
-    /// A registration's event is not committed again: its record item is its replay guard and
-    /// commits all the event says (custodian, patient, entry, time, and the transaction id,
-    /// a function of the entry's), but the height, which its block carries.
-    fn record_event(&mut self, key: Digest, event: AuditEvent) -> Result<()> {
-        if event.action != AuditAction::RecordRegistered {
+    /// A registration has no audit item (`key` is `None`): its record item is its replay
+    /// guard and commits all the event says (custodian, patient, entry, time, and the
+    /// transaction id, a function of the entry's), but the height, which its block carries.
+    fn record_event(&mut self, key: Option<Digest>, event: AuditEvent) -> Result<()> {
+        if let Some(key) = key {
             self.commitment.set(key, Some(event.commitment()));
         }
         let shared = Arc::new(event);
@@ -131,13 +131,10 @@ impl State {
     }
 
     /// Register `entry` under `id`; the caller has checked that its custodian is an active
-    /// member.
+    /// member and that no entry is registered under `id`.
     fn add_record(&mut self, id: Digest, entry: &SignedRecordEntry) -> Result<()> {
         let e = &entry.entry;
         self.enrolled(&e.patient)?;
-        if self.records.contains_key(&id) {
-            return refuse(ErrorCode::InvalidValue, "record entry already registered");
-        }
         if e.epoch != self.epoch(&e.patient, &e.custodian) {
             return refuse(ErrorCode::InvalidValue, "record entry sealed under another epoch than the current");
         }
@@ -167,14 +164,21 @@ impl State {
         // is a function of its entry's id, and its record item is that item; any other
         // transaction has an audit item under its id. (A transaction older than the window
         // is refused by its age first.)
-        let audit_key = item::audit(&id);
-        let replayed = match (&tx.body, prepared.entry_id) {
-            (TxBody::RegisterRecord { .. }, Some(entry_id)) => self.records.contains_key(&entry_id),
-            _ => self.commitment.get(&audit_key).is_some(),
+        let audit_key = match (&tx.body, prepared.entry_id) {
+            (TxBody::RegisterRecord { .. }, Some(entry_id)) => {
+                if self.records.contains_key(&entry_id) {
+                    return refuse(ErrorCode::InvalidValue, "transaction replayed");
+                }
+                None
+            }
+            _ => {
+                let key = item::audit(&id);
+                if self.commitment.get(&key).is_some() {
+                    return refuse(ErrorCode::InvalidValue, "transaction replayed");
+                }
+                Some(key)
+            }
         };
-        if replayed {
-            return refuse(ErrorCode::InvalidValue, "transaction replayed");
-        }
 
         let mut event = AuditEvent {
             height: cx.height,
@@ -305,6 +309,7 @@ impl State {
                     return refuse(ErrorCode::Internal, "record transaction not prepared");
                 };
                 Self::queue(&custodian.keys, &entry.signature, e.time, Domain::RecordEntry, entry_msg, cx, checks)?;
+                // The replay guard found no entry under this id.
                 self.add_record(entry_id, entry)?;
                 event.action = AuditAction::RecordRegistered;
                 event.actor = Some(e.custodian.clone());
@@ -319,6 +324,9 @@ impl State {
                     return refuse(ErrorCode::Internal, "record transaction not prepared");
                 };
                 Self::queue(&custodian.keys, &entry.signature, e.time, Domain::RecordEntry, entry_msg, cx, checks)?;
+                if self.records.contains_key(&entry_id) {
+                    return refuse(ErrorCode::InvalidValue, "record entry already registered");
+                }
                 let old = self.records.get(previous).ok_or_else(|| Error::new(ErrorCode::InvalidValue, "superseded entry is not registered"))?;
                 let o = &old.entry.entry;
                 if old.superseded_by.is_some() || o.custodian != e.custodian || o.patient != e.patient || o.resource_type != e.resource_type {
