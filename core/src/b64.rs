@@ -41,6 +41,19 @@ pub(crate) mod vec {
     }
 }
 
+/// serde `with` module for `Arc<[u8]>` fields.
+pub(crate) mod shared {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        super::serialize_short(bytes, s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<std::sync::Arc<[u8]>, D::Error> {
+        super::vec::deserialize(d).map(Into::into)
+    }
+}
+
 /// serde `with` module for `[u8; N]` fields.
 pub(crate) mod array {
     use super::*;

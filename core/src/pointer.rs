@@ -61,7 +61,7 @@ impl DataKey {
         }
         let nonce = crate::random::array::<GCM_NONCE_LEN>(rng)?;
         let ciphertext = self.cipher.seal(&nonce, &context.associated_data(), pointer.as_bytes())?;
-        Ok(SealedPointer { nonce, ciphertext })
+        Ok(SealedPointer { nonce, ciphertext: ciphertext.into() })
     }
 
     /// Open a sealed pointer; fails with [`ErrorCode::DecryptionFailed`] under the wrong key
@@ -122,8 +122,9 @@ pub(crate) fn put_len_prefixed(out: &mut Vec<u8>, field: &[u8]) {
 pub struct SealedPointer {
     #[serde(rename = "n", with = "crate::b64::array")]
     nonce: [u8; GCM_NONCE_LEN],
-    #[serde(rename = "ct", with = "crate::b64::vec")]
-    ciphertext: Vec<u8>,
+    // Shared, not copied, when an entry is cloned (into the ledger state, say).
+    #[serde(rename = "ct", with = "crate::b64::shared")]
+    ciphertext: std::sync::Arc<[u8]>,
 }
 
 impl SealedPointer {
@@ -133,7 +134,7 @@ impl SealedPointer {
         if ciphertext.len() < GCM_TAG_LEN || ciphertext.len() > MAX_POINTER_LEN + GCM_TAG_LEN {
             return Err(Error::new(ErrorCode::InvalidLength, "sealed pointer: 16 to 2064 bytes"));
         }
-        Ok(Self { nonce, ciphertext: ciphertext.to_vec() })
+        Ok(Self { nonce, ciphertext: ciphertext.into() })
     }
 
     /// The nonce.
