@@ -130,15 +130,22 @@ impl State {
         Ok(())
     }
 
-    /// Register `entry` under `id`; the caller has checked that its custodian is an active
-    /// member and that no entry is registered under `id`.
-    fn add_record(&mut self, id: Digest, entry: &SignedRecordEntry) -> Result<()> {
+    /// Put `entry` into the records under `id`; false if `id` was taken. The state is a copy
+    /// that is dropped unless the whole block passes, so an entry may go in before the rest
+    /// of its rule is checked: one walk of the map, not two.
+    fn insert_record(&mut self, id: Digest, entry: &SignedRecordEntry) -> bool {
+        self.records.insert(id, Arc::new(RecordState { id, entry: entry.clone(), superseded_by: None })).is_none()
+    }
+
+    /// The rest of a new entry's rule (its patient enrolled, its epoch current) and its
+    /// commitment; the caller has checked that its custodian is an active member and inserted
+    /// it under `id`.
+    fn commit_new_record(&mut self, id: Digest, entry: &SignedRecordEntry) -> Result<()> {
         let e = &entry.entry;
         self.enrolled(&e.patient)?;
         if e.epoch != self.epoch(&e.patient, &e.custodian) {
             return refuse(ErrorCode::InvalidValue, "record entry sealed under another epoch than the current");
         }
-        self.records.insert(id, Arc::new(RecordState { id, entry: entry.clone(), superseded_by: None }));
         self.commitment.set(item::record(&id), Some(record_commitment(&id, &entry.signature, None)));
         Ok(())
     }
@@ -165,8 +172,8 @@ impl State {
         // transaction has an audit item under its id. (A transaction older than the window
         // is refused by its age first.)
         let audit_key = match (&tx.body, prepared.entry_id) {
-            (TxBody::RegisterRecord { .. }, Some(entry_id)) => {
-                if self.records.contains_key(&entry_id) {
+            (TxBody::RegisterRecord { entry }, Some(entry_id)) => {
+                if !self.insert_record(entry_id, entry) {
                     return refuse(ErrorCode::InvalidValue, "transaction replayed");
                 }
                 None
@@ -309,8 +316,8 @@ impl State {
                     return refuse(ErrorCode::Internal, "record transaction not prepared");
                 };
                 Self::queue(&custodian.keys, &entry.signature, e.time, Domain::RecordEntry, entry_msg, cx, checks)?;
-                // The replay guard found no entry under this id.
-                self.add_record(entry_id, entry)?;
+                // The replay guard inserted it.
+                self.commit_new_record(entry_id, entry)?;
                 event.action = AuditAction::RecordRegistered;
                 event.actor = Some(e.custodian.clone());
                 event.patient = Some(e.patient);
@@ -324,7 +331,7 @@ impl State {
                     return refuse(ErrorCode::Internal, "record transaction not prepared");
                 };
                 Self::queue(&custodian.keys, &entry.signature, e.time, Domain::RecordEntry, entry_msg, cx, checks)?;
-                if self.records.contains_key(&entry_id) {
+                if !self.insert_record(entry_id, entry) {
                     return refuse(ErrorCode::InvalidValue, "record entry already registered");
                 }
                 let old = self.records.get(previous).ok_or_else(|| Error::new(ErrorCode::InvalidValue, "superseded entry is not registered"))?;
@@ -332,7 +339,7 @@ impl State {
                 if old.superseded_by.is_some() || o.custodian != e.custodian || o.patient != e.patient || o.resource_type != e.resource_type {
                     return refuse(ErrorCode::InvalidValue, "a new version must replace a current entry of the same custodian, patient and resource type");
                 }
-                self.add_record(entry_id, entry)?;
+                self.commit_new_record(entry_id, entry)?;
                 if let Some(r) = self.records.get_mut(previous) {
                     Arc::make_mut(r).superseded_by = Some(entry_id);
                 }
