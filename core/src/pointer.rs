@@ -131,9 +131,7 @@ impl SealedPointer {
     /// From its parts (as a binding layer receives them).
     pub fn from_parts(nonce: &[u8], ciphertext: &[u8]) -> Result<Self> {
         let nonce = nonce.try_into().map_err(|_| Error::new(ErrorCode::InvalidLength, "pointer nonce: 12 bytes"))?;
-        if ciphertext.len() < GCM_TAG_LEN || ciphertext.len() > MAX_POINTER_LEN + GCM_TAG_LEN {
-            return Err(Error::new(ErrorCode::InvalidLength, "sealed pointer: 16 to 2064 bytes"));
-        }
+        check_ciphertext_len(ciphertext)?;
         Ok(Self { nonce, ciphertext: ciphertext.into() })
     }
 
@@ -147,10 +145,17 @@ impl SealedPointer {
         &self.ciphertext
     }
 
-    /// Length checks for decoded values.
+    /// Length checks for decoded values (the nonce's length is its type's).
     pub(crate) fn validate(&self) -> Result<()> {
-        Self::from_parts(&self.nonce, &self.ciphertext).map(|_| ())
+        check_ciphertext_len(&self.ciphertext)
     }
+}
+
+fn check_ciphertext_len(ciphertext: &[u8]) -> Result<()> {
+    if ciphertext.len() < GCM_TAG_LEN || ciphertext.len() > MAX_POINTER_LEN + GCM_TAG_LEN {
+        return Err(Error::new(ErrorCode::InvalidLength, "sealed pointer: 16 to 2064 bytes"));
+    }
+    Ok(())
 }
 
 impl fmt::Debug for SealedPointer {
