@@ -506,6 +506,53 @@ mod tests {
         assert!(too_long.verify(&root, Some(&value)).is_err());
     }
 
+    proptest::proptest! {
+        // Deep paths make each case's proofs costly in a debug build: fewer cases.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+        /// Any sequence of writes and removals, over keys that share long prefixes as well as
+        /// random ones, gives the root the layout defines for the items that remain, and every
+        /// key (present or not) a proof of exactly what is there; copies taken along the way
+        /// keep their own roots.
+        #[test]
+        fn any_writes_give_the_canonical_root_and_sound_proofs(
+            ops in proptest::collection::vec((0u8..48, proptest::option::of(0u8..4)), 1..120),
+        ) {
+            // Keys 0..16 differ only in their last byte: paths 250 levels and more deep.
+            let key = |k: u8| if k < 16 { key_with_prefix(&[0xab; 31], k) } else { leaf_key("p", &[k]) };
+            let mut t = Commitment::new();
+            let mut model = std::collections::BTreeMap::new();
+            let mut copies = Vec::new();
+            for (i, (k, v)) in ops.iter().enumerate() {
+                let value = v.map(|v| Digest::sha256(&[v]));
+                t.set(key(*k), value);
+                match value {
+                    Some(v) => model.insert(key(*k), v),
+                    None => model.remove(&key(*k)),
+                };
+                if i % 40 == 0 {
+                    copies.push((t.clone(), model.clone()));
+                }
+            }
+            for (mut copy, items) in copies.into_iter().chain([(t, model)]) {
+                let sorted: Vec<(Digest, Digest)> = items.iter().map(|(k, v)| (*k, *v)).collect();
+                let root = copy.root();
+                proptest::prop_assert_eq!(root, root_from_scratch(&sorted, 0));
+                proptest::prop_assert_eq!(copy.len(), items.len());
+                for k in (0..48).map(key) {
+                    let proof = copy.prove(&k);
+                    let present = items.get(&k);
+                    proptest::prop_assert!(proof.verify(&root, present).is_ok());
+                    let other = Digest::sha256(b"other");
+                    proptest::prop_assert!(proof.verify(&root, Some(&other)).is_err());
+                    if present.is_some() {
+                        proptest::prop_assert!(proof.verify(&root, None).is_err());
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn removing_an_absent_item_changes_nothing() {
         let mut t = Commitment::new();
