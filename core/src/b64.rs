@@ -14,6 +14,16 @@ pub(crate) fn decode(text: &str) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD.decode(text).ok()
 }
 
+/// Append the base64url text of `bytes` to `out`, encoded in place (its alphabet holds
+/// nothing JSON escapes, so hand-written canonical bytes take it as it is).
+pub(crate) fn append(out: &mut Vec<u8>, bytes: &[u8]) -> Option<()> {
+    let len = base64::encoded_len(bytes.len(), false)?;
+    let start = out.len();
+    out.resize(start + len, 0);
+    let written = out.get_mut(start..).and_then(|tail| URL_SAFE_NO_PAD.encode_slice(bytes, tail).ok())?;
+    (written == len).then_some(())
+}
+
 /// Serialize as base64url text, encoded on the stack when short (keys, pseudonyms, signatures
 /// and sealed pointers, which the ledger writes by the thousand), on the heap otherwise.
 fn serialize_short<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {

@@ -138,10 +138,11 @@ impl RecordEntry {
             return Err(Error::new(ErrorCode::InvalidNumber, "integer beyond 2^53 - 1 in a signed object"));
         }
         let ciphertext = self.pointer.ciphertext();
-        let ct_len = base64::encoded_len(ciphertext.len(), false)
-            .ok_or_else(|| Error::new(ErrorCode::Internal, "record entry: pointer too long to encode"))?;
-        // Keys, punctuation and the fixed-size fields come to under 300 bytes.
-        let mut out = Vec::with_capacity(300 + self.custodian.as_str().len() + self.resource_type.as_str().len() + ct_len);
+        // Keys, punctuation and the fixed-size fields come to under 300 bytes; base64 takes at
+        // most 4 characters for every 3 bytes.
+        let mut out = Vec::with_capacity(
+            300 + self.custodian.as_str().len() + self.resource_type.as_str().len() + ciphertext.len().div_ceil(3) * 4,
+        );
         // Members in UTF-16 order of their (ASCII) keys.
         out.extend_from_slice(b"{\"custodian\":");
         canonical::write_string(self.custodian.as_str(), &mut out);
@@ -150,11 +151,11 @@ impl RecordEntry {
         out.extend_from_slice(b"\",\"epoch\":");
         out.extend_from_slice(itoa::Buffer::new().format(self.epoch).as_bytes());
         out.extend_from_slice(b",\"patient\":\"");
-        put_b64(&mut out, self.patient.as_bytes(), 43)?;
+        put_b64(&mut out, self.patient.as_bytes())?;
         out.extend_from_slice(b"\",\"pointer\":{\"ct\":\"");
-        put_b64(&mut out, ciphertext, ct_len)?;
+        put_b64(&mut out, ciphertext)?;
         out.extend_from_slice(b"\",\"n\":\"");
-        put_b64(&mut out, self.pointer.nonce(), 16)?;
+        put_b64(&mut out, self.pointer.nonce())?;
         out.extend_from_slice(b"\"},\"resourceType\":");
         canonical::write_string(self.resource_type.as_str(), &mut out);
         out.extend_from_slice(b",\"time\":");
@@ -217,20 +218,9 @@ impl SignedRecordEntry {
     }
 }
 
-/// Append the base64url (no padding) text of `bytes`, `len` characters long, as
-/// [`crate::b64`] writes it. The alphabet holds nothing RFC 8785 escapes, so the text goes in
-/// as it is, encoded in place.
-fn put_b64(out: &mut Vec<u8>, bytes: &[u8], len: usize) -> Result<()> {
-    use base64::Engine as _;
-    let start = out.len();
-    out.resize(start + len, 0);
-    let written = out
-        .get_mut(start..)
-        .and_then(|tail| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode_slice(bytes, tail).ok());
-    match written {
-        Some(n) if n == len => Ok(()),
-        _ => Err(Error::new(ErrorCode::Internal, "record entry: base64 length")),
-    }
+/// Append the base64url text of `bytes`, as [`crate::b64`] writes it.
+fn put_b64(out: &mut Vec<u8>, bytes: &[u8]) -> Result<()> {
+    crate::b64::append(out, bytes).ok_or_else(|| Error::new(ErrorCode::Internal, "record entry: base64 length"))
 }
 
 /// Append the lower-case hex of a digest (as [`Digest`] serializes), in place: hex digits need

@@ -105,13 +105,14 @@ impl AuditEvent {
     /// binary layout (each optional field a presence byte, then its bytes length-prefixed).
     pub fn commitment(&self) -> Digest {
         use sha2::Digest as _;
-        fn field(h: &mut sha2::Sha256, value: Option<&[u8]>) {
+        // An optional field: a presence byte, then its bytes (given in parts) length-prefixed.
+        fn field<const N: usize>(h: &mut sha2::Sha256, value: Option<[&[u8]; N]>) {
             match value {
                 None => h.update([0u8]),
-                Some(v) => {
+                Some(parts) => {
                     h.update([1u8]);
-                    h.update((v.len() as u32).to_be_bytes());
-                    h.update(v);
+                    h.update((parts.iter().map(|p| p.len()).sum::<usize>() as u32).to_be_bytes());
+                    parts.iter().for_each(|p| h.update(p));
                 }
             }
         }
@@ -121,18 +122,13 @@ impl AuditEvent {
         h.update(self.time.0.to_be_bytes());
         h.update(self.tx.as_bytes());
         // The action as its JSON text, quotes included (as serde writes it).
-        let name = self.action.as_str().as_bytes();
-        h.update([1u8]);
-        h.update(((name.len() + 2) as u32).to_be_bytes());
-        h.update(b"\"");
-        h.update(name);
-        h.update(b"\"");
-        field(&mut h, self.actor.as_ref().map(|o| o.as_str().as_bytes()));
-        field(&mut h, self.patient.as_ref().map(|p| p.as_bytes().as_slice()));
-        field(&mut h, self.subject_org.as_ref().map(|o| o.as_str().as_bytes()));
-        field(&mut h, self.entry.as_ref().map(|d| d.as_bytes().as_slice()));
-        field(&mut h, self.purpose.as_ref().map(|p| p.as_bytes()));
-        field(&mut h, self.permitted.map(|p| if p { &[1u8][..] } else { &[0u8][..] }));
+        field(&mut h, Some([b"\"", self.action.as_str().as_bytes(), b"\""]));
+        field(&mut h, self.actor.as_ref().map(|o| [o.as_str().as_bytes()]));
+        field(&mut h, self.patient.as_ref().map(|p| [p.as_bytes().as_slice()]));
+        field(&mut h, self.subject_org.as_ref().map(|o| [o.as_str().as_bytes()]));
+        field(&mut h, self.entry.as_ref().map(|d| [d.as_bytes().as_slice()]));
+        field(&mut h, self.purpose.as_ref().map(|p| [p.as_bytes()]));
+        field(&mut h, self.permitted.map(|p| [if p { &[1u8][..] } else { &[0u8][..] }]));
         h.update([u8::from(self.emergency)]);
         Digest(h.finalize().into())
     }

@@ -173,6 +173,8 @@ impl Subtree {
     }
 
     /// Compute the hashes of the stale nodes, the two halves in parallel near the top.
+    // Without threads the depth only counts the levels down.
+    #[cfg_attr(not(feature = "parallel"), allow(clippy::only_used_in_recursion))]
     fn refresh(&mut self, depth: usize) {
         let Self::Node(node) = self else { return };
         if !node.stale {
@@ -180,17 +182,15 @@ impl Subtree {
         }
         let node = Arc::make_mut(node);
         let [left, right] = &mut node.children;
-        #[cfg(feature = "parallel")]
-        if depth < PARALLEL_DEPTH {
-            rayon::join(|| left.refresh(depth + 1), || right.refresh(depth + 1));
-        } else {
-            left.refresh(depth + 1);
-            right.refresh(depth + 1);
-        }
-        #[cfg(not(feature = "parallel"))]
-        {
-            left.refresh(depth + 1);
-            right.refresh(depth + 1);
+        match () {
+            #[cfg(feature = "parallel")]
+            () if depth < PARALLEL_DEPTH => {
+                rayon::join(|| left.refresh(depth + 1), || right.refresh(depth + 1));
+            }
+            () => {
+                left.refresh(depth + 1);
+                right.refresh(depth + 1);
+            }
         }
         node.hash = node_hash(&left.hash(), &right.hash());
         node.stale = false;

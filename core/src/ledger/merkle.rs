@@ -11,9 +11,14 @@ use crate::error::{Error, ErrorCode, Result};
 
 /// Hash of a leaf.
 pub fn leaf_hash(data: &[u8]) -> Digest {
+    leaf_hash_of_parts([data])
+}
+
+/// Hash of a leaf whose data comes in parts (their concatenation), without joining them.
+pub fn leaf_hash_of_parts<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> Digest {
     let mut h = sha2::Sha256::new();
     h.update([0u8]);
-    h.update(data);
+    parts.into_iter().for_each(|p| h.update(p));
     Digest(h.finalize().into())
 }
 

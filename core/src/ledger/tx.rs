@@ -344,19 +344,14 @@ impl SignedTransaction {
                 (Some(Arc::new(bytes)), id)
             }
         };
-        // The Merkle leaf: SHA-256(0x00 || id || every signature), hashed as it is laid out.
-        let mut leaf = sha2::Sha256::new();
-        leaf.update([0u8]);
-        leaf.update(id.as_bytes());
+        // The Merkle leaf covers the id and every signature (the entry's last).
         let entry_signature = match &self.tx.body {
             TxBody::RegisterRecord { entry } => Some(&entry.signature),
             _ => None,
         };
-        for sig in self.signatures.iter().chain(entry_signature) {
-            leaf.update(sig.key_id.0);
-            leaf.update(sig.as_bytes());
-        }
-        Ok(PreparedTx { id, msg, entry_msg, entry_id, leaf: Digest(leaf.finalize().into()) })
+        let signatures = self.signatures.iter().chain(entry_signature).flat_map(|s| [s.key_id.0.as_slice(), s.as_bytes().as_slice()]);
+        let leaf = super::merkle::leaf_hash_of_parts(core::iter::once(id.as_bytes().as_slice()).chain(signatures));
+        Ok(PreparedTx { id, msg, entry_msg, entry_id, leaf })
     }
 
     /// Strict decoding: size, JSON, duplicate keys, unknown fields, version, limits.
