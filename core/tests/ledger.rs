@@ -347,6 +347,11 @@ fn bad_transactions_make_the_block_invalid() {
     let twice = make(&w, vec![register.clone(), register.clone()]);
     assert_eq!(refused(&w, &twice), ErrorCode::InvalidValue);
     assert!(validate_and_apply(w.net.state(), &twice).unwrap_err().detail().starts_with("transaction 1: transaction replayed"));
+    // Any other transaction twice in one block: its audit item, written by the first and not
+    // yet in the state root, already guards it.
+    let enrol = enrol_tx(&mut w, 4, T0 + 25);
+    let e = validate_and_apply(w.net.state(), &make(&w, vec![enrol.clone(), enrol])).unwrap_err();
+    assert!(e.detail().starts_with("transaction 1: transaction replayed"), "{e}");
     let once = make(&w, vec![register.clone()]);
     w.net.apply_block(&once).unwrap();
     let mut again = make(&w, vec![register]);

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use super::audit::{AuditAction, AuditEvent};
 use super::block::quorum;
 use super::state::{Patient, RecordState, State, item, parse_key, record_commitment, value_hash};
+use super::trail::Trail;
 use super::tx::{PreparedTx, SignedTransaction, TxBody};
 use crate::digest::Digest;
 use crate::error::{Error, ErrorCode, Result};
@@ -43,6 +44,21 @@ pub(crate) struct TxContext {
 
 fn refuse<T>(code: ErrorCode, why: &str) -> Result<T> {
     Err(Error::new(code, why.to_owned()))
+}
+
+/// Append `event` to the trail under `key`, once per transaction (an organisation that is both
+/// actor and subject gets one entry). One walk of the map when the trail exists, which it does
+/// for all but a party's first event (`entry` would walk it twice).
+fn append_to_trail<K: Ord + Clone>(trails: &mut imbl::OrdMap<K, Trail>, key: &K, event: &Arc<AuditEvent>) {
+    match trails.get_mut(key) {
+        Some(trail) if trail.last().is_some_and(|last| last.tx == event.tx) => {}
+        Some(trail) => trail.push(Arc::clone(event)),
+        None => {
+            let mut trail = Trail::default();
+            trail.push(Arc::clone(event));
+            trails.insert(key.clone(), trail);
+        }
+    }
 }
 
 impl State {
@@ -118,14 +134,11 @@ impl State {
         }
         let shared = Arc::new(event);
         let event = shared.as_ref();
-        if let Some(p) = event.patient {
-            self.audit_by_patient.entry(p).or_default().push_back(Arc::clone(&shared));
+        if let Some(p) = &event.patient {
+            append_to_trail(&mut self.audit_by_patient, p, &shared);
         }
         for org in [&event.actor, &event.subject_org].into_iter().flatten() {
-            let list = self.audit_by_org.entry(org.clone()).or_default();
-            if list.last().is_none_or(|last| last.tx != event.tx) {
-                list.push_back(Arc::clone(&shared));
-            }
+            append_to_trail(&mut self.audit_by_org, org, &shared);
         }
         Ok(())
     }
@@ -187,19 +200,8 @@ impl State {
             }
         };
 
-        let mut event = AuditEvent {
-            height: cx.height,
-            time: tx.time,
-            tx: id,
-            action: AuditAction::GovernanceChanged,
-            actor: None,
-            patient: None,
-            subject_org: None,
-            entry: None,
-            purpose: None,
-            permitted: None,
-            emergency: false,
-        };
+        // The action is set by the body's rule below.
+        let mut event = AuditEvent::new(cx.height, tx.time, id, AuditAction::GovernanceChanged);
         match &tx.body {
             TxBody::AdmitMember { org, name, signing_key, encryption_key } => {
                 self.signed_by_council(stx, envelope()?, cx, checks)?;

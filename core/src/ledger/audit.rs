@@ -101,6 +101,11 @@ pub struct AuditEvent {
 }
 
 impl AuditEvent {
+    /// An event of `action` by transaction `tx`, with none of the optional fields yet.
+    pub fn new(height: u64, time: Timestamp, tx: Digest, action: AuditAction) -> Self {
+        Self { height, time, tx, action, actor: None, patient: None, subject_org: None, entry: None, purpose: None, permitted: None, emergency: false }
+    }
+
     /// The committed value of the event's state item: SHA-256 over its fields in a fixed
     /// binary layout (each optional field a presence byte, then its bytes length-prefixed).
     pub fn commitment(&self) -> Digest {

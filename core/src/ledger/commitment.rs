@@ -16,9 +16,10 @@
 //! sibling hashes along the key's path and what the path ends at: the item's own leaf (present),
 //! nothing, or the leaf of another key with the same prefix (both: absent).
 //!
-//! An update copies and marks only its path (shared structure: a copy of the state for a block
-//! costs nothing); the root re-hashes each marked node once, so a block of a thousand changes
-//! costs a few thousand hashes, whatever the size of the state.
+//! Writes wait until the root is asked for, then go into the trie together, in key order: each
+//! node they reach is copied (the rest stays shared with earlier states, so a copy of the state
+//! for a block costs nothing) and re-hashed once. A block of a thousand changes costs a few
+//! thousand node copies and hashes, whatever the size of the state.
 
 use std::sync::Arc;
 
@@ -82,15 +83,16 @@ enum Subtree {
 /// An inner node: two subtrees that hold at least two items between them.
 #[derive(Clone)]
 struct Node {
-    /// Valid unless `stale`.
+    /// The hash of the node as it stands: every change recomputes it on the way back up.
     hash: Digest,
-    /// Written since the last root: the hash must be computed again.
-    stale: bool,
     children: [Subtree; 2],
 }
 
+/// A pending write: an item's key and its new value hash, or `None` to remove it.
+type Write = (Digest, Option<Digest>);
+
 impl Subtree {
-    /// The hash of a subtree whose nodes are all fresh.
+    /// The hash of the subtree.
     fn hash(&self) -> Digest {
         match self {
             Self::Empty => EMPTY,
@@ -106,107 +108,91 @@ impl Subtree {
         }
     }
 
-    /// Write `leaf` into this subtree at `depth`, replacing the item with its key if there is
-    /// one; returns whether the item is new.
-    fn upsert(&mut self, leaf: Leaf, depth: usize) -> bool {
-        match self {
-            Self::Empty => {
-                *self = Self::Leaf(leaf);
-                true
-            }
-            Self::Leaf(other) if other.key == leaf.key => {
-                *self = Self::Leaf(leaf);
-                false
-            }
-            Self::Leaf(other) => {
-                *self = Self::split(*other, leaf, depth);
-                true
-            }
-            Self::Node(node) => {
-                let node = Arc::make_mut(node);
-                node.stale = true;
-                node.children.get_mut(bit(&leaf.key, depth)).is_some_and(|child| child.upsert(leaf, depth + 1))
-            }
-        }
-    }
-
-    /// The subtree at `depth` holding two leaves of different keys: inner nodes down to the
-    /// first bit where the keys differ.
-    fn split(a: Leaf, b: Leaf, depth: usize) -> Self {
-        let (side_a, side_b) = (bit(&a.key, depth), bit(&b.key, depth));
-        let children = if depth + 1 >= KEY_BITS || side_a != side_b {
-            if side_a == 0 { [Self::Leaf(a), Self::Leaf(b)] } else { [Self::Leaf(b), Self::Leaf(a)] }
-        } else {
-            let below = Self::split(a, b, depth + 1);
-            if side_a == 0 { [below, Self::Empty] } else { [Self::Empty, below] }
-        };
-        Self::Node(Arc::new(Node { hash: EMPTY, stale: true, children }))
-    }
-
-    /// Remove the present item `key`, returning the subtree to canonical form on the way back
-    /// up.
-    fn remove(&mut self, key: &Digest, depth: usize) {
-        match self {
-            Self::Empty => {}
-            Self::Leaf(leaf) => {
-                if leaf.key == *key {
-                    *self = Self::Empty;
-                }
-            }
-            Self::Node(node) => {
-                let node = Arc::make_mut(node);
-                node.stale = true;
-                if let Some(child) = node.children.get_mut(bit(key, depth)) {
-                    child.remove(key, depth + 1);
-                }
-                // A node left with one leaf and nothing else becomes that leaf (and so on up).
-                let collapsed = match &node.children {
-                    [Self::Empty, Self::Empty] => Some(Self::Empty),
-                    [Self::Leaf(one), Self::Empty] | [Self::Empty, Self::Leaf(one)] => Some(Self::Leaf(*one)),
-                    _ => None,
+    /// Apply `writes` (sorted by key, distinct, all on this subtree's path at `depth`) and
+    /// return the change in the number of items. Each node the writes reach is copied (if
+    /// shared) and re-hashed once, whatever the number of writes below it; the two halves go
+    /// in parallel near the top. Distinct keys part before bit 256, which bounds the depth.
+    fn merge(&mut self, writes: &[Write], depth: usize) -> isize {
+        match (&*self, writes) {
+            (_, []) => return 0,
+            (Self::Empty, [(key, value)]) => {
+                return match value {
+                    Some(value) => {
+                        *self = Self::Leaf(Leaf::new(*key, *value));
+                        1
+                    }
+                    None => 0,
                 };
-                if let Some(collapsed) = collapsed {
-                    *self = collapsed;
-                }
             }
+            (Self::Leaf(leaf), [(key, value)]) if leaf.key == *key => {
+                return match value {
+                    Some(value) => {
+                        *self = Self::Leaf(Leaf::new(*key, *value));
+                        0
+                    }
+                    None => {
+                        *self = Self::Empty;
+                        -1
+                    }
+                };
+            }
+            _ => {}
         }
-    }
-
-    /// Compute the hashes of the stale nodes, the two halves in parallel near the top.
-    // Without threads the depth only counts the levels down.
-    #[cfg_attr(not(feature = "parallel"), allow(clippy::only_used_in_recursion))]
-    fn refresh(&mut self, depth: usize) {
-        let Self::Node(node) = self else { return };
-        if !node.stale {
-            return;
-        }
-        let node = Arc::make_mut(node);
-        let [left, right] = &mut node.children;
-        match () {
+        // Open the subtree as a node (a leaf goes to its side of an otherwise empty one),
+        // merge each half, then put the result back in canonical form.
+        let mut node = match core::mem::take(self) {
+            Self::Node(node) => node,
+            Self::Leaf(leaf) => {
+                let children = if bit(&leaf.key, depth) == 0 { [Self::Leaf(leaf), Self::Empty] } else { [Self::Empty, Self::Leaf(leaf)] };
+                Arc::new(Node { hash: EMPTY, children })
+            }
+            Self::Empty => Arc::new(Node { hash: EMPTY, children: [Self::Empty, Self::Empty] }),
+        };
+        let inner = Arc::make_mut(&mut node);
+        let (to_left, to_right) = writes.split_at(writes.partition_point(|(key, _)| bit(key, depth) == 0));
+        let [left, right] = &mut inner.children;
+        let delta = match () {
             #[cfg(feature = "parallel")]
-            () if depth < PARALLEL_DEPTH => {
-                rayon::join(|| left.refresh(depth + 1), || right.refresh(depth + 1));
+            () if depth < PARALLEL_DEPTH && writes.len() >= PARALLEL_MIN_WRITES => {
+                let (l, r) = rayon::join(|| left.merge(to_left, depth + 1), || right.merge(to_right, depth + 1));
+                l + r
             }
-            () => {
-                left.refresh(depth + 1);
-                right.refresh(depth + 1);
+            () => left.merge(to_left, depth + 1) + right.merge(to_right, depth + 1),
+        };
+        // A node left with one leaf and nothing else becomes that leaf (and so on up).
+        *self = match &inner.children {
+            [Self::Empty, Self::Empty] => Self::Empty,
+            [Self::Leaf(one), Self::Empty] | [Self::Empty, Self::Leaf(one)] => Self::Leaf(*one),
+            [left, right] => {
+                inner.hash = node_hash(&left.hash(), &right.hash());
+                Self::Node(node)
             }
-        }
-        node.hash = node_hash(&left.hash(), &right.hash());
-        node.stale = false;
+        };
+        delta
     }
 }
 
-/// Levels near the root whose two halves are hashed in parallel (2^4 tasks).
+/// Levels near the root whose two halves are merged in parallel (2^4 tasks), when at least
+/// `PARALLEL_MIN_WRITES` writes reach them (fewer are not worth handing to another thread).
 #[cfg(feature = "parallel")]
 const PARALLEL_DEPTH: usize = 4;
+#[cfg(feature = "parallel")]
+const PARALLEL_MIN_WRITES: usize = 64;
 
 /// The commitment over a state. Cloning is cheap (shared structure), and a clone's updates
 /// never show in the original.
+///
+/// Writes wait in `pending` (sorted by key) until the next [`Commitment::root`], which merges
+/// them into the trie in one pass: each node they reach is copied and hashed once, however
+/// many of them pass through it.
 #[derive(Clone, Default)]
 pub struct Commitment {
+    /// Every hash in it is current.
     root: Subtree,
+    /// The number of items in `root`.
     len: usize,
+    /// Writes since the last root. A removal is held only for an item the trie has.
+    pending: std::collections::BTreeMap<Digest, Option<Digest>>,
 }
 
 impl core::fmt::Debug for Commitment {
@@ -242,37 +228,47 @@ impl Commitment {
         }
     }
 
-    /// Set (or, with `None`, remove) the item with this key.
+    /// Set (or, with `None`, remove) the item with this key. It shows in [`Commitment::get`]
+    /// at once, and in the root and the count from the next [`Commitment::root`].
     pub fn set(&mut self, key: Digest, value: Option<Digest>) {
-        match value {
-            Some(v) => self.len += usize::from(self.root.upsert(Leaf::new(key, v), 0)),
-            // Removing an absent item changes (and copies) nothing.
-            None if self.get(&key).is_some() => {
-                self.root.remove(&key, 0);
-                self.len -= 1;
-            }
-            None => {}
+        if value.is_some() || self.stored(&key).is_some() {
+            self.pending.insert(key, value);
+        } else {
+            // Removing an item the trie does not have: nothing to write (or copy).
+            self.pending.remove(&key);
         }
     }
 
-    /// The value hash stored under `key`.
+    /// The value hash stored under `key`, pending writes included.
     pub fn get(&self, key: &Digest) -> Option<Digest> {
+        match self.pending.get(key) {
+            Some(pending) => *pending,
+            None => self.stored(key),
+        }
+    }
+
+    /// The value hash under `key` in the trie, without the pending writes.
+    fn stored(&self, key: &Digest) -> Option<Digest> {
         self.walk(key, None).filter(|leaf| leaf.key == *key).map(|leaf| leaf.value)
     }
 
-    /// The number of items.
+    /// The number of items as of the last [`Commitment::root`].
     pub fn len(&self) -> usize {
         self.len
     }
 
-    /// Whether there are no items.
+    /// Whether there were no items at the last [`Commitment::root`].
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
-    /// The root, hashing what changed since the last call.
+    /// The root, merging the writes since the last call.
     pub fn root(&mut self) -> Digest {
-        self.root.refresh(0);
+        if !self.pending.is_empty() {
+            let writes: Vec<Write> = core::mem::take(&mut self.pending).into_iter().collect();
+            let delta = self.root.merge(&writes, 0);
+            self.len = self.len.saturating_add_signed(delta);
+        }
         self.root.hash()
     }
 
@@ -564,6 +560,7 @@ mod tests {
         t.set(leaf_key("t", b"absent"), None);
         assert_eq!(t.root(), root);
         // Nothing was copied: the two share their top node still.
+        assert!(t.pending.is_empty());
         match (&t.root, &copy.root) {
             (Subtree::Node(a), Subtree::Node(b)) => assert!(Arc::ptr_eq(a, b)),
             _ => panic!("20 items make an inner node"),

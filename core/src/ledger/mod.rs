@@ -14,6 +14,7 @@ pub mod log;
 pub mod merkle;
 pub mod network;
 pub mod state;
+pub mod trail;
 pub mod tx;
 pub mod validate;
 

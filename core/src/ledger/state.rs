@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::audit::AuditEvent;
 use super::block::{Genesis, NetworkPolicy};
 use super::commitment::{Commitment, StateProof, leaf_key};
+use super::trail::Trail;
 use super::tx::PublicKeyBytes;
 use crate::backend::default_backend;
 use crate::canonical;
@@ -246,8 +247,8 @@ pub struct State {
     pub(crate) records: imbl::OrdMap<Digest, std::sync::Arc<RecordState>>,
     pub(crate) epochs: imbl::OrdMap<(Pseudonym, OrgId), u32>,
     pub(crate) shares: imbl::OrdMap<(Pseudonym, OrgId, u32, OrgId), WrappedKey>,
-    pub(crate) audit_by_patient: imbl::OrdMap<Pseudonym, imbl::Vector<std::sync::Arc<AuditEvent>>>,
-    pub(crate) audit_by_org: imbl::OrdMap<OrgId, imbl::Vector<std::sync::Arc<AuditEvent>>>,
+    pub(crate) audit_by_patient: imbl::OrdMap<Pseudonym, Trail>,
+    pub(crate) audit_by_org: imbl::OrdMap<OrgId, Trail>,
     pub(crate) consents: super::consents::ConsentStore,
     pub(crate) commitment: Commitment,
 }
@@ -435,10 +436,11 @@ impl State {
     }
 
     /// The entries registered by the events of `trail` (by `actor`, if given), in order.
-    fn registered(&self, trail: Option<&imbl::Vector<std::sync::Arc<AuditEvent>>>, actor: Option<&OrgId>) -> Vec<&RecordState> {
+    fn registered(&self, trail: Option<&Trail>, actor: Option<&OrgId>) -> Vec<&RecordState> {
         trail
+            .map(Trail::in_order)
+            .unwrap_or_default()
             .into_iter()
-            .flatten()
             .filter(|e| e.action.registers_a_record() && actor.is_none_or(|a| e.actor.as_ref() == Some(a)))
             .filter_map(|e| e.entry.as_ref().and_then(|id| self.records.get(id)).map(|r| r.as_ref()))
             .collect()
@@ -456,12 +458,16 @@ impl State {
 
     /// A patient's audit trail: every event that concerns them, in order.
     pub fn audit_trail(&self, p: &Pseudonym) -> Vec<AuditEvent> {
-        self.audit_by_patient.get(p).map(|v| v.iter().map(|e| e.as_ref().clone()).collect()).unwrap_or_default()
+        Self::events_of(self.audit_by_patient.get(p))
     }
 
     /// An organisation's own actions, in order.
     pub fn org_actions(&self, org: &OrgId) -> Vec<AuditEvent> {
-        self.audit_by_org.get(org).map(|v| v.iter().map(|e| e.as_ref().clone()).collect()).unwrap_or_default()
+        Self::events_of(self.audit_by_org.get(org))
+    }
+
+    fn events_of(trail: Option<&Trail>) -> Vec<AuditEvent> {
+        trail.map(|t| t.in_order().into_iter().map(|e| e.as_ref().clone()).collect()).unwrap_or_default()
     }
 
     /// Every consent of a patient (revoked ones included), in grant order.
