@@ -7,8 +7,9 @@
 //! memory measurement (default 1,000,000), after which the bookkeeping of 1,000 registrations
 //! is timed on that state and on the small one. `LEDGER_PROBE=1` instead splits a block's
 //! cost: applying without signature checks, copying the state, and the whole validation;
-//! `LEDGER_PROBE=apply` only applies one block `LEDGER_APPLY_N` times (default 300) on a pool
-//! of `LEDGER_THREADS` (default 2), for a profiler (`perf record`); `validate` and `checks`
+//! `LEDGER_PROBE=apply` only applies one block of `LEDGER_BLOCK` registrations (default 1,000)
+//! `LEDGER_APPLY_N` times (default 300) on a pool of `LEDGER_THREADS` (default 2), for a
+//! profiler (`perf record`); `validate` and `checks`
 //! likewise run the whole validation or the signature checks alone (compare their CPU and
 //! wall times under `time`); `LEDGER_PROBE=large` applies on the large state (after the
 //! throughput runs and the memory measurement).
@@ -171,7 +172,8 @@ fn record_block(f: &mut Fixture, n: usize) -> fhirbus::Result<Block> {
 fn main() -> fhirbus::Result<()> {
     let mut f = fixture(1000)?;
     if let Ok(mode @ ("apply" | "validate" | "checks")) = std::env::var("LEDGER_PROBE").as_deref() {
-        let block = record_block(&mut f, 1000)?;
+        let size: usize = std::env::var("LEDGER_BLOCK").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
+        let block = record_block(&mut f, size)?;
         let checks = SignatureChecksForBenchmarks::gather(&f.state, &block)?;
         let n: usize = std::env::var("LEDGER_APPLY_N").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
         let threads: usize = std::env::var("LEDGER_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(2);

@@ -1,7 +1,10 @@
 //! A small side-by-side benchmark harness. These machines are shared and noisy, so absolute
 //! times drift; what holds is the ratio between candidates measured in the same run,
 //! interleaved batch by batch. Each comparison prints the median time per operation of every
-//! candidate and its ratio to the first (the baseline).
+//! candidate and its ratio to the first (the baseline): the median over rounds of the ratio
+//! within each round, so that a slow spell of the machine, which slows a round's candidates
+//! alike, cancels out. The order of the candidates alternates from round to round, so none
+//! always runs in the wake of another.
 //!
 //! `BENCH_ROUNDS` sets the number of interleaved rounds (default 25; CI smoke runs use 2).
 
@@ -21,20 +24,21 @@ pub fn candidate<'a, R>(label: &'a str, mut op: impl FnMut() -> R + 'a) -> Candi
 
 /// The measured medians of one comparison, in nanoseconds per operation.
 pub struct Report {
-    /// (label, median ns per operation), baseline first.
-    pub rows: Vec<(String, f64)>,
+    /// (label, median ns per operation, median of its per-round ratios to the baseline),
+    /// baseline first.
+    pub rows: Vec<(String, f64, f64)>,
 }
 
 impl Report {
-    /// The ratio of candidate `label` to the baseline (above 1 means slower).
+    /// The ratio of candidate `label` to the baseline (above 1 means slower): the median of
+    /// the ratios within each round.
     pub fn ratio(&self, label: &str) -> Option<f64> {
-        let base = self.rows.first()?.1;
-        self.rows.iter().find(|(l, _)| l == label).map(|(_, t)| t / base)
+        self.rows.iter().find(|(l, _, _)| l == label).map(|(_, _, r)| *r)
     }
 
     /// Median ns per operation of `label`.
     pub fn median(&self, label: &str) -> Option<f64> {
-        self.rows.iter().find(|(l, _)| l == label).map(|(_, t)| *t)
+        self.rows.iter().find(|(l, _, _)| l == label).map(|(_, t, _)| *t)
     }
 }
 
@@ -75,8 +79,13 @@ fn format_ns(ns: f64) -> String {
 pub fn compare(title: &str, bytes: Option<usize>, mut candidates: Vec<Candidate<'_>>) -> Report {
     let sizes: Vec<u64> = candidates.iter_mut().map(|c| batch_size(&mut c.op)).collect();
     let mut samples: Vec<Vec<f64>> = vec![Vec::new(); candidates.len()];
-    for _ in 0..rounds() {
-        for ((c, n), s) in candidates.iter_mut().zip(&sizes).zip(samples.iter_mut()) {
+    for round in 0..rounds() {
+        let mut order: Vec<usize> = (0..candidates.len()).collect();
+        if round % 2 == 1 {
+            order.reverse();
+        }
+        for i in order {
+            let (Some(c), Some(n), Some(s)) = (candidates.get_mut(i), sizes.get(i), samples.get_mut(i)) else { continue };
             let start = Instant::now();
             for _ in 0..*n {
                 (c.op)();
@@ -84,19 +93,23 @@ pub fn compare(title: &str, bytes: Option<usize>, mut candidates: Vec<Candidate<
             s.push(start.elapsed().as_nanos() as f64 / *n as f64);
         }
     }
-    let rows: Vec<(String, f64)> = candidates
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+    };
+    let base_samples = samples.first().cloned().unwrap_or_default();
+    let rows: Vec<(String, f64, f64)> = candidates
         .iter()
-        .zip(samples.iter_mut())
+        .zip(&samples)
         .map(|(c, s)| {
-            s.sort_by(f64::total_cmp);
-            (c.label.to_owned(), s.get(s.len() / 2).copied().unwrap_or(f64::NAN))
+            let ratios = s.iter().zip(&base_samples).map(|(t, b)| t / b).collect();
+            (c.label.to_owned(), median(s.clone()), median(ratios))
         })
         .collect();
     println!("\n{title}");
-    let base = rows.first().map(|r| r.1).unwrap_or(f64::NAN);
-    for (label, ns) in &rows {
+    for (label, ns, ratio) in &rows {
         let tput = bytes.map(|b| format!("  {:>8.1} MB/s", b as f64 / ns * 1e3)).unwrap_or_default();
-        println!("  {label:<44} {:>10}/op{tput}  x{:.2}", format_ns(*ns), ns / base);
+        println!("  {label:<44} {:>10}/op{tput}  x{ratio:.2}", format_ns(*ns));
     }
     Report { rows }
 }

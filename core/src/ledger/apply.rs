@@ -8,8 +8,7 @@ use std::sync::Arc;
 
 use super::audit::{AuditAction, AuditEvent};
 use super::block::quorum;
-use super::state::{Patient, RecordState, State, item, parse_key, record_commitment, value_hash};
-use super::trail::Trail;
+use super::state::{Patient, State, item, parse_key, record_commitment, value_hash};
 use super::tx::{PreparedTx, SignedTransaction, TxBody};
 use crate::digest::Digest;
 use crate::error::{Error, ErrorCode, Result};
@@ -44,21 +43,6 @@ pub(crate) struct TxContext {
 
 fn refuse<T>(code: ErrorCode, why: &str) -> Result<T> {
     Err(Error::new(code, why.to_owned()))
-}
-
-/// Append `event` to the trail under `key`, once per transaction (an organisation that is both
-/// actor and subject gets one entry). One walk of the map when the trail exists, which it does
-/// for all but a party's first event (`entry` would walk it twice).
-fn append_to_trail<K: Ord + Clone>(trails: &mut imbl::OrdMap<K, Trail>, key: &K, event: &Arc<AuditEvent>) {
-    match trails.get_mut(key) {
-        Some(trail) if trail.last().is_some_and(|last| last.tx == event.tx) => {}
-        Some(trail) => trail.push(Arc::clone(event)),
-        None => {
-            let mut trail = Trail::default();
-            trail.push(Arc::clone(event));
-            trails.insert(key.clone(), trail);
-        }
-    }
 }
 
 impl State {
@@ -132,14 +116,7 @@ impl State {
         if let Some(key) = key {
             self.commitment.set(key, Some(event.commitment()));
         }
-        let shared = Arc::new(event);
-        let event = shared.as_ref();
-        if let Some(p) = &event.patient {
-            append_to_trail(&mut self.audit_by_patient, p, &shared);
-        }
-        for org in [&event.actor, &event.subject_org].into_iter().flatten() {
-            append_to_trail(&mut self.audit_by_org, org, &shared);
-        }
+        self.audit.append(event);
         Ok(())
     }
 
@@ -147,7 +124,7 @@ impl State {
     /// that is dropped unless the whole block passes, so an entry may go in before the rest
     /// of its rule is checked: one walk of the map, not two.
     fn insert_record(&mut self, id: Digest, entry: &SignedRecordEntry) -> bool {
-        self.records.insert(id, Arc::new(RecordState { id, entry: entry.clone(), superseded_by: None })).is_none()
+        self.records.insert(id, entry)
     }
 
     /// The rest of a new entry's rule (its patient enrolled, its epoch current) and its
@@ -343,7 +320,7 @@ impl State {
                 }
                 self.commit_new_record(entry_id, entry)?;
                 if let Some(r) = self.records.get_mut(previous) {
-                    Arc::make_mut(r).superseded_by = Some(entry_id);
+                    r.superseded_by = Some(entry_id);
                 }
                 self.commit_record(previous)?;
                 event.action = AuditAction::RecordSuperseded;

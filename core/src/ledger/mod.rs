@@ -6,6 +6,7 @@
 
 pub mod apply;
 pub mod audit;
+pub mod audit_log;
 pub mod audit_fhir;
 pub mod block;
 pub mod commitment;
@@ -13,8 +14,8 @@ pub mod consents;
 pub mod log;
 pub mod merkle;
 pub mod network;
+pub mod records;
 pub mod state;
-pub mod trail;
 pub mod tx;
 pub mod validate;
 

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::audit::AuditEvent;
 use super::block::{Genesis, NetworkPolicy};
 use super::commitment::{Commitment, StateProof, leaf_key};
-use super::trail::Trail;
+use super::audit_log::AuditLog;
+use super::records::Records;
 use super::tx::PublicKeyBytes;
 use crate::backend::default_backend;
 use crate::canonical;
@@ -243,12 +244,10 @@ pub struct State {
     pub(crate) validators: Vec<VerifyingKey>,
     pub(crate) members: imbl::OrdMap<OrgId, Member>,
     pub(crate) patients: imbl::OrdMap<Pseudonym, Patient>,
-    // Values behind Arc: a persistent map copies whole nodes on write, so its entries stay small.
-    pub(crate) records: imbl::OrdMap<Digest, std::sync::Arc<RecordState>>,
+    pub(crate) records: Records,
     pub(crate) epochs: imbl::OrdMap<(Pseudonym, OrgId), u32>,
     pub(crate) shares: imbl::OrdMap<(Pseudonym, OrgId, u32, OrgId), WrappedKey>,
-    pub(crate) audit_by_patient: imbl::OrdMap<Pseudonym, Trail>,
-    pub(crate) audit_by_org: imbl::OrdMap<OrgId, Trail>,
+    pub(crate) audit: AuditLog,
     pub(crate) consents: super::consents::ConsentStore,
     pub(crate) commitment: Commitment,
 }
@@ -270,11 +269,10 @@ impl State {
             validators: Vec::new(),
             members: imbl::OrdMap::new(),
             patients: imbl::OrdMap::new(),
-            records: imbl::OrdMap::new(),
+            records: Records::default(),
             epochs: imbl::OrdMap::new(),
             shares: imbl::OrdMap::new(),
-            audit_by_patient: imbl::OrdMap::new(),
-            audit_by_org: imbl::OrdMap::new(),
+            audit: AuditLog::default(),
             consents: super::consents::ConsentStore::default(),
             commitment: Commitment::new(),
         };
@@ -421,28 +419,26 @@ impl State {
 
     /// A record entry by id.
     pub fn record(&self, id: &Digest) -> Option<&RecordState> {
-        self.records.get(id).map(|r| r.as_ref())
+        self.records.get(id)
     }
 
     /// All record entries of a patient, in registration order (superseded ones included).
     pub fn records_of_patient(&self, p: &Pseudonym) -> Vec<&RecordState> {
         // The patient's audit trail lists every registration in order: no second index.
-        self.registered(self.audit_by_patient.get(p), None)
+        self.registered(self.audit.of_patient(p), None)
     }
 
     /// All record entries a custodian registered, in registration order.
     pub fn records_of_custodian(&self, org: &OrgId) -> Vec<&RecordState> {
-        self.registered(self.audit_by_org.get(org), Some(org))
+        self.registered(self.audit.of_org(org), Some(org))
     }
 
     /// The entries registered by the events of `trail` (by `actor`, if given), in order.
-    fn registered(&self, trail: Option<&Trail>, actor: Option<&OrgId>) -> Vec<&RecordState> {
+    fn registered(&self, trail: Vec<&AuditEvent>, actor: Option<&OrgId>) -> Vec<&RecordState> {
         trail
-            .map(Trail::in_order)
-            .unwrap_or_default()
             .into_iter()
             .filter(|e| e.action.registers_a_record() && actor.is_none_or(|a| e.actor.as_ref() == Some(a)))
-            .filter_map(|e| e.entry.as_ref().and_then(|id| self.records.get(id)).map(|r| r.as_ref()))
+            .filter_map(|e| e.entry.as_ref().and_then(|id| self.records.get(id)))
             .collect()
     }
 
@@ -458,16 +454,12 @@ impl State {
 
     /// A patient's audit trail: every event that concerns them, in order.
     pub fn audit_trail(&self, p: &Pseudonym) -> Vec<AuditEvent> {
-        Self::events_of(self.audit_by_patient.get(p))
+        self.audit.of_patient(p).into_iter().cloned().collect()
     }
 
     /// An organisation's own actions, in order.
     pub fn org_actions(&self, org: &OrgId) -> Vec<AuditEvent> {
-        Self::events_of(self.audit_by_org.get(org))
-    }
-
-    fn events_of(trail: Option<&Trail>) -> Vec<AuditEvent> {
-        trail.map(|t| t.in_order().into_iter().map(|e| e.as_ref().clone()).collect()).unwrap_or_default()
+        self.audit.of_org(org).into_iter().cloned().collect()
     }
 
     /// Every consent of a patient (revoked ones included), in grant order.

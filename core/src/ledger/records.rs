@@ -1,0 +1,110 @@
+//! The registered record entries: in registration order in a persistent vector, found by id
+//! through an ordered map of positions.
+//!
+//! A block's registrations land at the vector's end, a few chunks of 64 a block, and the map
+//! from ids to positions holds plain numbers: with a million records, where each registration
+//! copies one of the map's leaf nodes, the copy is bytes, not 64 references to count up and,
+//! when the replaced state is freed, down again.
+
+use super::state::RecordState;
+use crate::digest::Digest;
+use crate::record::SignedRecordEntry;
+
+/// The record entries. Cloning is cheap (shared structure), and a clone's changes never show
+/// in the original.
+#[derive(Clone, Default)]
+pub struct Records {
+    entries: imbl::Vector<RecordState>,
+    by_id: imbl::OrdMap<Digest, usize>,
+}
+
+impl core::fmt::Debug for Records {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Records({})", self.entries.len())
+    }
+}
+
+impl Records {
+    /// Register `entry` under `id`, unless `id` is taken: then nothing changes and the answer
+    /// is false.
+    pub fn insert(&mut self, id: Digest, entry: &SignedRecordEntry) -> bool {
+        let at = self.entries.len();
+        // One walk of the map for a new id, the usual case.
+        if let Some(taken) = self.by_id.insert(id, at) {
+            self.by_id.insert(id, taken);
+            return false;
+        }
+        self.entries.push_back(RecordState { id, entry: entry.clone(), superseded_by: None });
+        true
+    }
+
+    /// The entry registered under `id`.
+    pub fn get(&self, id: &Digest) -> Option<&RecordState> {
+        self.by_id.get(id).and_then(|at| self.entries.get(*at))
+    }
+
+    /// The entry registered under `id`, to change (what superseded it).
+    pub fn get_mut(&mut self, id: &Digest) -> Option<&mut RecordState> {
+        let at = *self.by_id.get(id)?;
+        self.entries.get_mut(at)
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pointer::DataKey;
+    use crate::pseudonym::Pseudonym;
+    use crate::record::{NewRecordEntry, RecordEntry};
+    use crate::signature::SigningKey;
+    use crate::{OrgId, ResourceType, Timestamp};
+
+    fn entry(n: u8) -> (Digest, SignedRecordEntry) {
+        let new = NewRecordEntry {
+            custodian: OrgId::new("hospital-a").unwrap(),
+            patient: Pseudonym([n; 32]),
+            resource_type: ResourceType::new("Observation").unwrap(),
+            digest: Digest::sha256(&[n]),
+            epoch: 1,
+            time: Timestamp(1_764_000_000_000),
+            pointer: "https://fhir.hospital-a.example/fhir/Observation/1",
+        };
+        let mut zeros = |buf: &mut [u8]| -> crate::Result<()> {
+            buf.fill(n);
+            Ok(())
+        };
+        let sealed = RecordEntry::seal(new, &DataKey::from_bytes(&[9; 32]).unwrap(), &mut zeros).unwrap();
+        let signed = sealed.sign(&SigningKey::from_secret(&[7; 32]).unwrap()).unwrap();
+        (Digest::sha256(&[n, n]), signed)
+    }
+
+    #[test]
+    fn an_id_is_registered_once_and_clones_are_independent() {
+        let mut a = Records::default();
+        let (id1, e1) = entry(1);
+        let (id2, e2) = entry(2);
+        assert!(a.insert(id1, &e1) && a.len() == 1);
+        let mut b = a.clone();
+        // A taken id changes nothing, whatever entry comes with it.
+        assert!(!b.insert(id1, &e2));
+        assert_eq!(b.get(&id1).map(|r| &r.entry), Some(&e1));
+        assert!(b.insert(id2, &e2));
+        if let Some(r) = b.get_mut(&id1) {
+            r.superseded_by = Some(id2);
+        }
+        assert_eq!((a.len(), b.len()), (1, 2));
+        assert_eq!(a.get(&id1).and_then(|r| r.superseded_by), None);
+        assert_eq!(b.get(&id1).and_then(|r| r.superseded_by), Some(id2));
+        assert!(a.get(&id2).is_none() && b.get(&id2).is_some_and(|r| r.id == id2));
+    }
+}
