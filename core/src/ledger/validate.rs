@@ -39,11 +39,29 @@ fn check_error(check: &SigCheck, e: &Error) -> Error {
 }
 
 /// Run `checks` sequentially: the first failure, in order.
+#[cfg(not(feature = "parallel"))]
 fn run_in_order(checks: &[SigCheck]) -> Result<()> {
     for check in checks {
         check.run().map_err(|e| check_error(check, &e))?;
     }
     Ok(())
+}
+
+/// Run a batch of `checks` handed on while a block is applied, halving it with `rayon::join`
+/// so that a thread left idle takes half of the batch another is running: otherwise the
+/// block's last batch keeps it waiting for half a batch on average (a few percent of a block
+/// of 100). A join that no thread takes costs next to nothing. The first failure in order.
+#[cfg(feature = "parallel")]
+fn run_halving(checks: &[SigCheck]) -> Result<()> {
+    match checks {
+        [] => Ok(()),
+        [check] => check.run().map_err(|e| check_error(check, &e)),
+        _ => {
+            let (first, second) = checks.split_at(checks.len() / 2);
+            let (a, b) = rayon::join(|| run_halving(first), || run_halving(second));
+            a.and(b)
+        }
+    }
 }
 
 /// Run `checks`, in parallel where there are threads: the first failure in order.
@@ -139,7 +157,7 @@ pub fn validate_and_apply(state: &State, block: &Block) -> Result<Applied> {
                 let seq = batch;
                 batch += 1;
                 scope.spawn(move |_| {
-                    if let Err(e) = run_in_order(&checks)
+                    if let Err(e) = run_halving(&checks)
                         && let Ok(mut f) = failures.lock()
                     {
                         f.push((seq, e));
