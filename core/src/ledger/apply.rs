@@ -120,13 +120,6 @@ impl State {
         Ok(())
     }
 
-    /// Put `entry` into the records under `id`; false if `id` was taken. The state is a copy
-    /// that is dropped unless the whole block passes, so an entry may go in before the rest
-    /// of its rule is checked: one walk of the map, not two.
-    fn insert_record(&mut self, id: Digest, entry: &SignedRecordEntry) -> bool {
-        self.records.insert(id, entry)
-    }
-
     /// The rest of a new entry's rule (its patient enrolled, its epoch current) and its
     /// commitment; the caller has checked that its custodian is an active member and inserted
     /// it under `id`.
@@ -163,7 +156,10 @@ impl State {
         // is refused by its age first.)
         let audit_key = match (&tx.body, prepared.entry_id) {
             (TxBody::RegisterRecord { entry }, Some(entry_id)) => {
-                if !self.insert_record(entry_id, entry) {
+                // The state is a copy that is dropped unless the whole block passes, so the
+                // entry may go in before the rest of its rule is checked: one walk of the
+                // records, not two.
+                if !self.records.insert(entry_id, entry) {
                     return refuse(ErrorCode::InvalidValue, "transaction replayed");
                 }
                 None
@@ -310,7 +306,7 @@ impl State {
                     return refuse(ErrorCode::Internal, "record transaction not prepared");
                 };
                 Self::queue(&custodian.keys, &entry.signature, e.time, Domain::RecordEntry, entry_msg, cx, checks)?;
-                if !self.insert_record(entry_id, entry) {
+                if !self.records.insert(entry_id, entry) {
                     return refuse(ErrorCode::InvalidValue, "record entry already registered");
                 }
                 let old = self.records.get(previous).ok_or_else(|| Error::new(ErrorCode::InvalidValue, "superseded entry is not registered"))?;

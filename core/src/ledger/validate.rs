@@ -47,33 +47,23 @@ fn run_in_order(checks: &[SigCheck]) -> Result<()> {
     Ok(())
 }
 
-/// Run a batch of `checks` handed on while a block is applied, halving it with `rayon::join`
-/// so that a thread left idle takes half of the batch another is running: otherwise the
-/// block's last batch keeps it waiting for half a batch on average (a few percent of a block
-/// of 100). A join that no thread takes costs next to nothing. The first failure in order.
-#[cfg(feature = "parallel")]
-fn run_halving(checks: &[SigCheck]) -> Result<()> {
+/// Run `checks`, in parallel where there are threads: the first failure in order.
+///
+/// With threads the list is halved with `rayon::join` down to single checks, so a thread left
+/// idle takes half of what another is running. That matters for the batches handed on while a
+/// block is applied: run whole, the block's last batch kept the other thread waiting for half
+/// a batch on average (a few percent of a block of 100). A join that no thread takes costs
+/// next to nothing.
+fn run_checks(checks: &[SigCheck]) -> Result<()> {
+    #[cfg(feature = "parallel")]
     match checks {
         [] => Ok(()),
         [check] => check.run().map_err(|e| check_error(check, &e)),
         _ => {
             let (first, second) = checks.split_at(checks.len() / 2);
-            let (a, b) = rayon::join(|| run_halving(first), || run_halving(second));
+            let (a, b) = rayon::join(|| run_checks(first), || run_checks(second));
             a.and(b)
         }
-    }
-}
-
-/// Run `checks`, in parallel where there are threads: the first failure in order.
-fn run_checks(checks: &[SigCheck]) -> Result<()> {
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        let results: Vec<Result<()>> = checks.par_iter().map(SigCheck::run).collect();
-        for (check, result) in checks.iter().zip(results) {
-            result.map_err(|e| check_error(check, &e))?;
-        }
-        Ok(())
     }
     #[cfg(not(feature = "parallel"))]
     run_in_order(checks)
@@ -157,7 +147,7 @@ pub fn validate_and_apply(state: &State, block: &Block) -> Result<Applied> {
                 let seq = batch;
                 batch += 1;
                 scope.spawn(move |_| {
-                    if let Err(e) = run_halving(&checks)
+                    if let Err(e) = run_checks(&checks)
                         && let Ok(mut f) = failures.lock()
                     {
                         f.push((seq, e));
