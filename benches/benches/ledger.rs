@@ -11,11 +11,13 @@
 //! `LEDGER_APPLY_N` times (default 300) on a pool of `LEDGER_THREADS` (default 2), for a
 //! profiler (`perf record`); `validate` and `checks`
 //! likewise run the whole validation or the signature checks alone (compare their CPU and
-//! wall times under `time`); `LEDGER_PROBE=large` applies on the large state (after the
-//! throughput runs and the memory measurement).
+//! wall times under `time`); `LEDGER_PROBE=cold` times one apply of `LEDGER_BLOCK` (default
+//! 100) right after another, right after the block's signature checks and right after other
+//! memory writes; `LEDGER_PROBE=large` applies on the large state (after the throughput runs
+//! and the memory measurement).
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicIsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 
 use fhirbus::ledger::block::{Block, BlockHeader, GenesisMember, NetworkPolicy};
 use fhirbus::ledger::tx::{PublicKeyBytes, TX_VERSION, Transaction, TxBody};
@@ -31,16 +33,23 @@ use fhirbus_benches::{candidate, compare};
 
 struct Counting;
 static LIVE: AtomicIsize = AtomicIsize::new(0);
+/// Counting is on only while the memory is measured: an atomic add on every allocation and
+/// free would slow the timed runs, more so on two threads that share its cache line.
+static COUNTING: AtomicBool = AtomicBool::new(false);
 
 // SAFETY: delegates to the system allocator and only counts.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        if COUNTING.load(Ordering::Relaxed) {
+            LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        }
         // SAFETY: same layout contract as the caller's.
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        if COUNTING.load(Ordering::Relaxed) {
+            LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        }
         // SAFETY: ptr came from alloc with this layout.
         unsafe { System.dealloc(ptr, layout) }
     }
@@ -169,6 +178,45 @@ fn record_block(f: &mut Fixture, n: usize) -> fhirbus::Result<Block> {
     Ok(block)
 }
 
+/// How much slower a block's bookkeeping (applied without signature checks) runs right after
+/// that block's signature checks than right after another apply, and than after 4 MiB of other
+/// memory was written: on one thread, validation runs the two one after the other, so its
+/// bookkeeping runs with caches the checks have left, unlike the apply-only measurements.
+fn cold_apply_probe(f: &mut Fixture) -> fhirbus::Result<()> {
+    let size: usize = std::env::var("LEDGER_BLOCK").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
+    let n: usize = std::env::var("LEDGER_APPLY_N").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
+    let block = record_block(f, size)?;
+    let checks = SignatureChecksForBenchmarks::gather(&f.state, &block)?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().map_err(|_| fhirbus::ErrorCode::Internal)?;
+    let state = &f.state;
+    pool.install(|| {
+        let apply = || -> fhirbus::Result<std::time::Duration> {
+            let start = std::time::Instant::now();
+            std::hint::black_box(apply_unverified_for_benchmarks(state, &block)?);
+            Ok(start.elapsed())
+        };
+        let mut other = vec![0u8; 4 << 20];
+        let (mut warm, mut after_checks, mut after_other) = (std::time::Duration::ZERO, std::time::Duration::ZERO, std::time::Duration::ZERO);
+        for round in 0..n {
+            apply()?;
+            warm += apply()?;
+            checks.run()?;
+            after_checks += apply()?;
+            other.fill(round as u8);
+            std::hint::black_box(&mut other);
+            after_other += apply()?;
+        }
+        let us = |d: std::time::Duration| d.as_secs_f64() * 1e6 / n.max(1) as f64;
+        println!(
+            "apply a block of {size} without signature checks, 1 thread: {:.0} us after another apply, {:.0} us after the block's signature checks, {:.0} us after 4 MiB of other writes",
+            us(warm),
+            us(after_checks),
+            us(after_other)
+        );
+        Ok(())
+    })
+}
+
 fn main() -> fhirbus::Result<()> {
     let mut f = fixture(1000)?;
     if let Ok(mode @ ("apply" | "validate" | "checks")) = std::env::var("LEDGER_PROBE").as_deref() {
@@ -194,9 +242,12 @@ fn main() -> fhirbus::Result<()> {
                 dropping += done.elapsed();
             }
             let per = |d: std::time::Duration| d.as_secs_f64() * 1e3 / n.max(1) as f64;
-            println!("{mode}: {:.2} ms a block, then {:.2} ms to drop the resulting state", per(working), per(dropping));
+            println!("{mode}: {:.3} ms a block, then {:.3} ms to drop the resulting state", per(working), per(dropping));
             Ok(())
         });
+    }
+    if std::env::var("LEDGER_PROBE").as_deref() == Ok("cold") {
+        return cold_apply_probe(&mut f);
     }
     if std::env::var("LEDGER_PROBE").is_ok_and(|p| p != "large") {
         for n in [0usize, 100, 1000] {
@@ -245,6 +296,9 @@ fn main() -> fhirbus::Result<()> {
     // Memory per record.
     let records: usize = std::env::var("LEDGER_RECORDS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
     let mut g = fixture(10_000)?;
+    // What the state gains while counting is on: allocations less frees, including the frees
+    // of what was there before (the states each block replaces).
+    COUNTING.store(true, Ordering::Relaxed);
     let before = LIVE.load(Ordering::Relaxed);
     let mut state = g.state.clone();
     let chunk = 10_000usize;
@@ -262,6 +316,7 @@ fn main() -> fhirbus::Result<()> {
     }
     g.state = state;
     let used = LIVE.load(Ordering::Relaxed) - before;
+    COUNTING.store(false, Ordering::Relaxed);
     println!(
         "\nstate memory: {records} records, {} state items, {:.1} MiB, {:.0} bytes per record (heap, counted by the allocator)",
         g.state.item_count(),
