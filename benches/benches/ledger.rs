@@ -5,7 +5,8 @@
 //! Goals (issue 5): at least 25,000 transactions per second on these 2 cores; validation at
 //! most 10% above the signature checks alone. `LEDGER_RECORDS` sets the record count of the
 //! memory measurement (default 1,000,000), after which the bookkeeping of 1,000 registrations
-//! is timed on that state and on the small one. `LEDGER_PROBE=1` instead splits a block's
+//! is timed on that state and on the small one. The allocator is the system's; build with
+//! `--features mimalloc` to run the same on mimalloc. `LEDGER_PROBE=1` instead splits a block's
 //! cost: applying without signature checks, copying the state, and the whole validation;
 //! `LEDGER_PROBE=apply` only applies one block of `LEDGER_BLOCK` registrations (default 1,000)
 //! `LEDGER_APPLY_N` times (default 300) on a pool of `LEDGER_THREADS` (default 2), for a
@@ -16,7 +17,7 @@
 //! memory writes; `LEDGER_PROBE=large` applies on the large state (after the throughput runs
 //! and the memory measurement).
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 
 use fhirbus::ledger::block::{Block, BlockHeader, GenesisMember, NetworkPolicy};
@@ -31,27 +32,33 @@ use fhirbus::wrap::EncryptionSecretKey;
 use fhirbus::{Digest, OrgId, ResourceType, Timestamp};
 use fhirbus_benches::{candidate, compare};
 
+/// The allocator the host would link: the system's, or mimalloc with `--features mimalloc`.
+#[cfg(not(feature = "mimalloc"))]
+const INNER: std::alloc::System = std::alloc::System;
+#[cfg(feature = "mimalloc")]
+const INNER: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Counting;
 static LIVE: AtomicIsize = AtomicIsize::new(0);
 /// Counting is on only while the memory is measured: an atomic add on every allocation and
 /// free would slow the timed runs, more so on two threads that share its cache line.
 static COUNTING: AtomicBool = AtomicBool::new(false);
 
-// SAFETY: delegates to the system allocator and only counts.
+// SAFETY: delegates to the inner allocator and only counts.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if COUNTING.load(Ordering::Relaxed) {
             LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
         }
         // SAFETY: same layout contract as the caller's.
-        unsafe { System.alloc(layout) }
+        unsafe { INNER.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if COUNTING.load(Ordering::Relaxed) {
             LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
         }
         // SAFETY: ptr came from alloc with this layout.
-        unsafe { System.dealloc(ptr, layout) }
+        unsafe { INNER.dealloc(ptr, layout) }
     }
 }
 
