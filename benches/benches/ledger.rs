@@ -6,16 +6,19 @@
 //! most 10% above the signature checks alone. `LEDGER_RECORDS` sets the record count of the
 //! memory measurement (default 1,000,000), after which the bookkeeping of 1,000 registrations
 //! is timed on that state and on the small one. The allocator is the system's; build with
-//! `--features mimalloc` to run the same on mimalloc. `LEDGER_PROBE=1` instead splits a block's
-//! cost: applying without signature checks, copying the state, and the whole validation;
-//! `LEDGER_PROBE=apply` only applies one block of `LEDGER_BLOCK` registrations (default 1,000)
-//! `LEDGER_APPLY_N` times (default 300) on a pool of `LEDGER_THREADS` (default 2), for a
-//! profiler (`perf record`); `validate` and `checks`
-//! likewise run the whole validation or the signature checks alone (compare their CPU and
-//! wall times under `time`); `LEDGER_PROBE=cold` times one apply of `LEDGER_BLOCK` (default
-//! 100) right after another, right after the block's signature checks and right after other
-//! memory writes; `LEDGER_PROBE=large` applies on the large state (after the throughput runs
-//! and the memory measurement).
+//! `--features mimalloc` to run the same on mimalloc.
+//!
+//! Probes, instead of the runs above:
+//! - `LEDGER_PROBE=1` splits a block's cost: applying without signature checks, copying the
+//!   state, and the whole validation.
+//! - `LEDGER_PROBE=apply` only applies one block of `LEDGER_BLOCK` registrations (default
+//!   1,000) `LEDGER_APPLY_N` times (default 300) on a pool of `LEDGER_THREADS` (default 2),
+//!   for a profiler (`perf record`); `validate` and `checks` likewise run the whole
+//!   validation or the signature checks alone (compare their CPU and wall times under `time`).
+//! - `LEDGER_PROBE=cold` times one apply of `LEDGER_BLOCK` (default 100) right after another,
+//!   right after the block's signature checks and right after `LEDGER_OTHER_MIB` (default 4)
+//!   MiB of other memory writes.
+//! - `LEDGER_PROBE=large` applies on the large state (after the memory measurement).
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
@@ -186,9 +189,10 @@ fn record_block(f: &mut Fixture, n: usize) -> fhirbus::Result<Block> {
 }
 
 /// How much slower a block's bookkeeping (applied without signature checks) runs right after
-/// that block's signature checks than right after another apply, and than after 4 MiB of other
-/// memory was written: on one thread, validation runs the two one after the other, so its
-/// bookkeeping runs with caches the checks have left, unlike the apply-only measurements.
+/// that block's signature checks than right after another apply, and than after
+/// `LEDGER_OTHER_MIB` (default 4) MiB of other memory was written. On one thread validation
+/// runs the two one after the other, so its bookkeeping finds the caches as the checks left
+/// them, unlike the apply-only measurements.
 fn cold_apply_probe(f: &mut Fixture) -> fhirbus::Result<()> {
     let size: usize = std::env::var("LEDGER_BLOCK").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
     let n: usize = std::env::var("LEDGER_APPLY_N").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
@@ -202,7 +206,8 @@ fn cold_apply_probe(f: &mut Fixture) -> fhirbus::Result<()> {
             std::hint::black_box(apply_unverified_for_benchmarks(state, &block)?);
             Ok(start.elapsed())
         };
-        let mut other = vec![0u8; 4 << 20];
+        let other_mib: usize = std::env::var("LEDGER_OTHER_MIB").ok().and_then(|v| v.parse().ok()).unwrap_or(4);
+        let mut other = vec![0u8; other_mib << 20];
         let (mut warm, mut after_checks, mut after_other) = (std::time::Duration::ZERO, std::time::Duration::ZERO, std::time::Duration::ZERO);
         for round in 0..n {
             apply()?;
@@ -215,7 +220,7 @@ fn cold_apply_probe(f: &mut Fixture) -> fhirbus::Result<()> {
         }
         let us = |d: std::time::Duration| d.as_secs_f64() * 1e6 / n.max(1) as f64;
         println!(
-            "apply a block of {size} without signature checks, 1 thread: {:.0} us after another apply, {:.0} us after the block's signature checks, {:.0} us after 4 MiB of other writes",
+            "apply a block of {size} without signature checks, 1 thread: {:.0} us after another apply, {:.0} us after the block's signature checks, {:.0} us after {other_mib} MiB of other writes",
             us(warm),
             us(after_checks),
             us(after_other)
