@@ -75,6 +75,8 @@ tools_fhir() {
   stamp_file="$dir/target/.fhirbus-build-stamp"
   command -v java >/dev/null 2>&1 || apt_install openjdk-17-jdk-headless
   command -v mvn >/dev/null 2>&1 || apt_install maven
+  # The end-to-end test makes a CA and a server certificate for its HTTPS FHIR server.
+  command -v openssl >/dev/null 2>&1 || apt_install openssl
   # Bump the recipe number when the steps below change: the next call rebuilds.
   want=$(cd "$dir" && { echo recipe-2; find pom.xml src -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum; } | sha256sum | cut -d' ' -f1)
   have=$(cat "$stamp_file" 2>/dev/null || true)

@@ -9,7 +9,8 @@ use serde_json::json;
 
 use crate::node::Node;
 use crate::output::Out;
-use crate::{CliError, access, audit, create, enrol, fhir, grant, register, revoke};
+use crate::fhir::{self, Fhir};
+use crate::{CliError, access, audit, create, enrol, grant, register, revoke};
 
 struct Story<'a> {
     out: &'a mut Out,
@@ -44,7 +45,7 @@ const OBSERVATION: &str = r#"{
   "valueQuantity": {"value": 13.50, "unit": "g/dL", "system": "http://unitsofmeasure.org", "code": "g/dL"}
 }"#;
 
-pub fn run(dir: &Path, fhir_a: &str, fhir_b: &str, out: &mut Out) -> Result<(), CliError> {
+pub fn run(dir: &Path, fhir: &Fhir, fhir_a: &str, fhir_b: &str, out: &mut Out) -> Result<(), CliError> {
     if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false) {
         return Err(CliError::usage(format!("{} is not empty: the demo builds a fresh network there (choose another --dir)", dir.display())));
     }
@@ -52,7 +53,7 @@ pub fn run(dir: &Path, fhir_a: &str, fhir_b: &str, out: &mut Out) -> Result<(), 
 
     story.step("the FHIR servers of Hospital A and Hospital B answer");
     for (name, base) in [("A", fhir_a), ("B", fhir_b)] {
-        let ok = fhir::get(&format!("{}/metadata", base.trim_end_matches('/'))).is_ok();
+        let ok = fhir.get(&format!("{}/metadata", base.trim_end_matches('/'))).is_ok();
         story.expect(ok, &format!("Hospital {name}'s FHIR server at {base} serves its CapabilityStatement"));
         if !ok {
             return Err(CliError::fhir(format!("no FHIR server at {base}: start them with `bash scripts/fhir-servers.sh start`")));
@@ -67,21 +68,21 @@ pub fn run(dir: &Path, fhir_a: &str, fhir_b: &str, out: &mut Out) -> Result<(), 
     let patient = enrol(&mut node, "hospital-a", "urn:oid:2.16.840.1.113883.2.4.6.3", "123-45-678", story.out)?;
 
     story.step("Hospital A records an Observation in its FHIR server and registers it on the ledger");
-    let stored = fhir::put(fhir_a, "Observation", "fhirbus-demo-hb", OBSERVATION.as_bytes())?;
+    let stored = fhir.put(fhir_a, "Observation", "fhirbus-demo-hb", OBSERVATION.as_bytes())?;
     let (id, version) = fhir::version_of(&stored)?;
     let url = format!("{}/Observation/{id}/_history/{version}", fhir_a.trim_end_matches('/'));
-    let entry = register(&mut node, "hospital-a", &patient, &url, None, story.out)?;
+    let entry = register(&mut node, fhir, "hospital-a", &patient, &url, None, story.out)?;
     story.expect(node.net.state().record(&entry).is_some(), "the entry is on the ledger: pseudonym, sealed pointer, digest; no health data");
 
     story.step("Hospital B, with no consent yet, asks for the patient's records");
-    let denied = access(&mut node, "hospital-b", &patient, "TREAT", story.out)?;
+    let denied = access(&mut node, fhir, "hospital-b", &patient, "TREAT", story.out)?;
     story.expect(denied.iter().all(|o| !o.permitted), "refused: the network's default is deny");
 
     story.step("the patient grants Hospital B access for treatment");
     grant(&mut node, &patient, "hospital-b", &["TREAT".into()], &[], "consent-treat-b", story.out)?;
 
     story.step("Hospital B finds the record, opens the pointer, fetches it from Hospital A and checks its digest");
-    let got = access(&mut node, "hospital-b", &patient, "TREAT", story.out)?;
+    let got = access(&mut node, fhir, "hospital-b", &patient, "TREAT", story.out)?;
     story.expect(got.iter().any(|o| o.permitted && o.fetched.is_some()), "permitted, fetched from Hospital A's FHIR server, digest matches");
 
     story.step("a tampered copy on the server is caught by the digest check");
@@ -89,10 +90,10 @@ pub fn run(dir: &Path, fhir_a: &str, fhir_b: &str, out: &mut Out) -> Result<(), 
     let tampered_bytes = OBSERVATION.replace("13.50", "31.50").into_bytes();
     let check = fhirbus::access::check_fetched(node.net.state(), &entry, &tampered_bytes);
     story.expect(matches!(&check, Err(e) if e.code() == fhirbus::ErrorCode::DigestMismatch), "a changed value fails with DIGEST_MISMATCH");
-    let stored_again = fhir::put(fhir_a, "Observation", "fhirbus-demo-hb", &tampered_bytes)?;
+    let stored_again = fhir.put(fhir_a, "Observation", "fhirbus-demo-hb", &tampered_bytes)?;
     let (_, v2) = fhir::version_of(&stored_again)?;
     let v2_url = format!("{}/Observation/{id}/_history/{v2}", fhir_a.trim_end_matches('/'));
-    let fetched_v2 = fhir::get(&v2_url)?;
+    let fetched_v2 = fhir.get(&v2_url)?;
     let served = fhirbus::access::check_fetched(node.net.state(), &entry, &fetched_v2);
     story.expect(served.is_err(), "the server's altered version does not pass for the registered one");
 
@@ -108,11 +109,11 @@ pub fn run(dir: &Path, fhir_a: &str, fhir_b: &str, out: &mut Out) -> Result<(), 
     revoke(&mut node, &patient, "consent-treat-b", story.out)?;
 
     story.step("Hospital B asks again for treatment");
-    let after = access(&mut node, "hospital-b", &patient, "TREAT", story.out)?;
+    let after = access(&mut node, fhir, "hospital-b", &patient, "TREAT", story.out)?;
     story.expect(after.iter().all(|o| !o.permitted), "refused: the consent no longer permits it");
 
     story.step("an emergency: Hospital B breaks the glass (purpose ETREAT)");
-    let emergency = access(&mut node, "hospital-b", &patient, "ETREAT", story.out)?;
+    let emergency = access(&mut node, fhir, "hospital-b", &patient, "ETREAT", story.out)?;
     story.expect(emergency.iter().any(|o| o.permitted && o.fetched.is_some()), "permitted by the network's emergency policy, with the obligations to audit and notify");
 
     story.step("the patient reads their audit trail");

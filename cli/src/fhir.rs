@@ -1,16 +1,132 @@
 //! The FHIR REST calls the CLI makes: create or update a resource with a client-chosen id
-//! (PUT), and read a version (GET `[type]/[id]/_history/[vid]`). Plain HTTP on loopback.
+//! (PUT), and read a version (GET `[type]/[id]/_history/[vid]`), over HTTP or HTTPS.
+//!
+//! HTTPS runs on rustls with AWS-LC's algorithms and trusts Mozilla's root certificates, or,
+//! with `--fhir-ca`, only the certificates of that PEM file (a hospital network's own CA).
+//! Error text names neither the URL nor the host: a URL here is an opened pointer.
 
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
+
+use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
 
 use crate::CliError;
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(30)))
-        .http_status_as_error(false)
-        .build()
-        .into()
+/// A client for the custodians' FHIR servers.
+pub struct Fhir {
+    agent: ureq::Agent,
+}
+
+impl Fhir {
+    /// A client that trusts the certificates in the PEM file `ca`, or Mozilla's roots.
+    pub fn new(ca: Option<&Path>) -> Result<Self, CliError> {
+        let roots = match ca {
+            Some(path) => RootCerts::new_with_certs(&read_certificates(path)?),
+            None => RootCerts::WebPki,
+        };
+        let tls = TlsConfig::builder()
+            .provider(TlsProvider::Rustls)
+            .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
+            .root_certs(roots)
+            .build();
+        let agent = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(30)))
+            .http_status_as_error(false)
+            .tls_config(tls)
+            .build()
+            .into();
+        Ok(Self { agent })
+    }
+
+    /// PUT `resource` at `base/type/id`; returns the stored resource as the server answers it.
+    pub fn put(&self, base: &str, resource_type: &str, id: &str, resource: &[u8]) -> Result<Vec<u8>, CliError> {
+        let url = format!("{}/{resource_type}/{id}", base.trim_end_matches('/'));
+        check_scheme(&url)?;
+        let resp = self
+            .agent
+            .put(&url)
+            .header("Content-Type", "application/fhir+json")
+            .header("Accept", "application/fhir+json")
+            .header("Prefer", "return=representation")
+            .send(resource)
+            .map_err(|e| CliError::fhir(format!("PUT of the {resource_type}: {}", reason(&e))))?;
+        body_of(resp, &format!("PUT of the {resource_type}"))
+    }
+
+    /// GET any URL (a versioned read) as FHIR JSON.
+    pub fn get(&self, url: &str) -> Result<Vec<u8>, CliError> {
+        check_scheme(url)?;
+        let resp = self
+            .agent
+            .get(url)
+            .header("Accept", "application/fhir+json")
+            .call()
+            .map_err(|e| CliError::fhir(format!("GET of the resource: {}", reason(&e))))?;
+        body_of(resp, "GET of the resource")
+    }
+}
+
+/// The certificates of a PEM file (at least one).
+fn read_certificates(path: &Path) -> Result<Vec<Certificate<'static>>, CliError> {
+    let pem = std::fs::read(path).map_err(|e| CliError::io(path, &e))?;
+    let mut certs = Vec::new();
+    for item in ureq::tls::parse_pem(&pem) {
+        match item {
+            Ok(PemItem::Certificate(cert)) => certs.push(cert),
+            Ok(_) => {}
+            Err(_) => return Err(CliError::usage(format!("{}: not a PEM file", path.display()))),
+        }
+    }
+    if certs.is_empty() {
+        return Err(CliError::usage(format!("{}: no certificate in it", path.display())));
+    }
+    Ok(certs)
+}
+
+/// Only FHIR servers over HTTP or HTTPS.
+fn check_scheme(url: &str) -> Result<(), CliError> {
+    if url.starts_with("http://") || url.starts_with("https://") {
+        Ok(())
+    } else {
+        Err(CliError::fhir("a FHIR server URL must start with http:// or https://".into()))
+    }
+}
+
+/// Why a request failed, without the URL or the host (ureq's and rustls's own text can carry
+/// either).
+fn reason(e: &ureq::Error) -> String {
+    match e {
+        ureq::Error::Io(io) => match io.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+            Some(tls) => tls_reason(tls),
+            None => format!("connection failed ({})", io.kind()),
+        },
+        ureq::Error::Rustls(tls) => tls_reason(tls),
+        ureq::Error::Tls(why) => format!("TLS: {why}"),
+        ureq::Error::Timeout(_) => "timed out".into(),
+        ureq::Error::HostNotFound => "host not found".into(),
+        ureq::Error::ConnectionFailed => "connection failed".into(),
+        ureq::Error::BadUri(_) | ureq::Error::Http(_) => "malformed URL".into(),
+        ureq::Error::TooManyRedirects | ureq::Error::RedirectFailed => "redirect failed".into(),
+        ureq::Error::BodyExceedsLimit(_) => "response larger than 16 MiB".into(),
+        _ => "request failed".into(),
+    }
+}
+
+/// A TLS failure by kind: rustls's text for a wrong name lists the names.
+fn tls_reason(e: &rustls::Error) -> String {
+    use rustls::CertificateError as C;
+    match e {
+        rustls::Error::InvalidCertificate(C::UnknownIssuer) => {
+            "TLS: the server's certificate is from an unknown issuer (a private CA needs --fhir-ca)".into()
+        }
+        rustls::Error::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
+            "TLS: the server's certificate is not valid for its name".into()
+        }
+        rustls::Error::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => "TLS: the server's certificate has expired".into(),
+        rustls::Error::InvalidCertificate(_) => "TLS: the server's certificate is invalid".into(),
+        _ => "TLS: the handshake failed".into(),
+    }
 }
 
 fn body_of(mut resp: ureq::http::Response<ureq::Body>, what: &str) -> Result<Vec<u8>, CliError> {
@@ -20,37 +136,11 @@ fn body_of(mut resp: ureq::http::Response<ureq::Body>, what: &str) -> Result<Vec
         .with_config()
         .limit(16 << 20)
         .read_to_vec()
-        .map_err(|e| CliError::fhir(format!("{what}: reading the response failed: {e}")))?;
+        .map_err(|e| CliError::fhir(format!("{what}: reading the response failed: {}", reason(&e))))?;
     if !(200..300).contains(&status) {
         return Err(CliError::fhir(format!("{what}: the server answered HTTP {status}")));
     }
     Ok(body)
-}
-
-/// PUT `resource` at `base/type/id`; returns the stored resource as the server answers it.
-pub fn put(base: &str, resource_type: &str, id: &str, resource: &[u8]) -> Result<Vec<u8>, CliError> {
-    let url = format!("{}/{resource_type}/{id}", base.trim_end_matches('/'));
-    let resp = agent()
-        .put(&url)
-        .header("Content-Type", "application/fhir+json")
-        .header("Accept", "application/fhir+json")
-        .header("Prefer", "return=representation")
-        .send(resource)
-        .map_err(|e| CliError::fhir(format!("PUT {url}: {e}")))?;
-    body_of(resp, &format!("PUT {url}"))
-}
-
-/// GET any URL (a versioned read) as FHIR JSON.
-pub fn get(url: &str) -> Result<Vec<u8>, CliError> {
-    if !url.starts_with("http://") {
-        return Err(CliError::fhir("only http:// FHIR servers are supported by this build".into()));
-    }
-    let resp = agent()
-        .get(url)
-        .header("Accept", "application/fhir+json")
-        .call()
-        .map_err(|e| CliError::fhir(format!("GET {url}: {e}")))?;
-    body_of(resp, &format!("GET {url}"))
 }
 
 /// The `meta.versionId` and `id` of a stored resource.

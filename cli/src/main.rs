@@ -26,6 +26,7 @@ use fhirbus::wrap::{EncryptionSecretKey, WrapContext};
 use fhirbus::{Digest, OrgId, ResourceType};
 use serde_json::json;
 
+use fhir::Fhir;
 use keystore::{KeyStore, PartyKeys};
 use node::{Node, now};
 use output::Out;
@@ -64,6 +65,10 @@ struct Cli {
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     json: bool,
+    /// Trust only the CA certificates in this PEM file for https:// FHIR servers (by default,
+    /// Mozilla's roots).
+    #[arg(long, global = true)]
+    fhir_ca: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -259,14 +264,14 @@ pub fn enrol(node: &mut Node, by: &str, system: &str, national_id: &str, out: &m
 }
 
 /// Register the resource at a versioned read URL: fetch it, digest it, seal the URL, sign.
-pub fn register(node: &mut Node, custodian: &str, patient: &Pseudonym, url: &str, file: Option<&Path>, out: &mut Out) -> Result<Digest, CliError> {
+pub fn register(node: &mut Node, fhir: &Fhir, custodian: &str, patient: &Pseudonym, url: &str, file: Option<&Path>, out: &mut Out) -> Result<Digest, CliError> {
     let custodian = org(custodian)?;
     if !url.contains("/_history/") {
         return Err(CliError::usage("the pointer must be a FHIR versioned read URL ([base]/[type]/[id]/_history/[vid])".into()));
     }
     let resource = match file {
         Some(path) => std::fs::read(path).map_err(|e| CliError::io(path, &e))?,
-        None => fhir::get(url)?,
+        None => fhir.get(url)?,
     };
     let digest = fhirbus::canonical::fhir_digest(&resource, fhirbus::canonical::FhirVariant::Full)?;
     let resource_type: ResourceType = fhirbus::canonical::fhir_resource_type(&resource)?;
@@ -361,7 +366,7 @@ pub struct AccessOutcome {
 /// Request access to every current entry of a patient: record the request and its decision
 /// on the ledger; where permitted, have the custodian check the request, open the pointer,
 /// fetch and check the digest.
-pub fn access(node: &mut Node, requester: &str, patient: &Pseudonym, purpose_code: &str, out: &mut Out) -> Result<Vec<AccessOutcome>, CliError> {
+pub fn access(node: &mut Node, fhir: &Fhir, requester: &str, patient: &Pseudonym, purpose_code: &str, out: &mut Out) -> Result<Vec<AccessOutcome>, CliError> {
     let requester = org(requester)?;
     let purpose = purpose(purpose_code)?;
     let keys = node.keys.org(&requester)?;
@@ -387,7 +392,7 @@ pub fn access(node: &mut Node, requester: &str, patient: &Pseudonym, purpose_cod
             share_key(node, &custodian, &patient_of, &requester, epoch)?;
         }
         let url = fhirbus::access::open_pointer(node.net.state(), &requester, &keys.encryption, &entry)?;
-        let resource = fhir::get(&url)?;
+        let resource = fhir.get(&url)?;
         fhirbus::access::check_fetched(node.net.state(), &entry, &resource)?;
         let flag = if release.emergency { " under BREAK-THE-GLASS (patient will be notified)" } else { "" };
         out.line(
@@ -467,7 +472,7 @@ fn base64_of(bytes: &[u8]) -> String {
 fn run(cli: Cli) -> Result<(), CliError> {
     let mut out = Out::new(cli.json);
     match cli.command {
-        Command::Demo { fhir_a, fhir_b } => return demo::run(&cli.dir, &fhir_a, &fhir_b, &mut out),
+        Command::Demo { fhir_a, fhir_b } => return demo::run(&cli.dir, &Fhir::new(cli.fhir_ca.as_deref())?, &fhir_a, &fhir_b, &mut out),
         Command::Create { members, validators, no_emergency_access } => create(&cli.dir, &members, validators, !no_emergency_access, &mut out)?,
         Command::Enrol { by, system, national_id } => {
             let mut node = Node::open(&cli.dir)?;
@@ -475,7 +480,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Register { custodian, patient, url, file } => {
             let mut node = Node::open(&cli.dir)?;
-            register(&mut node, &custodian, &pseudonym(&patient)?, &url, file.as_deref(), &mut out)?;
+            register(&mut node, &Fhir::new(cli.fhir_ca.as_deref())?, &custodian, &pseudonym(&patient)?, &url, file.as_deref(), &mut out)?;
         }
         Command::Grant { patient, to, purpose, classes, id } => {
             let mut node = Node::open(&cli.dir)?;
@@ -487,7 +492,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Access { requester, patient, purpose } => {
             let mut node = Node::open(&cli.dir)?;
-            let outcomes = access(&mut node, &requester, &pseudonym(&patient)?, &purpose, &mut out)?;
+            let outcomes = access(&mut node, &Fhir::new(cli.fhir_ca.as_deref())?, &requester, &pseudonym(&patient)?, &purpose, &mut out)?;
             if outcomes.iter().all(|o| !o.permitted) {
                 return Err(CliError { message: "access denied to every record".into(), code: 5 });
             }

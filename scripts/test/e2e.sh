@@ -64,6 +64,42 @@ check "export for the patient as a FHIR Bundle" "$bin" --dir "$net" export --pat
 check "the export is a Bundle with the consent" python3 -c "import json; b=json.load(open('$work/last')); assert b['resourceType']=='Bundle' and any(e['resource']['resourceType']=='Consent' for e in b['entry'])"
 check "verify the whole chain" "$bin" --dir "$net" verify
 
+# 2b. HTTPS: a custodian's FHIR server behind TLS with the network's own CA (openssl makes a
+# CA and a certificate for 127.0.0.1; Python serves a stored resource at its versioned URL).
+tls="$work/tls"
+mkdir -p "$tls/www/fhir/Observation/tls-1/_history"
+curl -sf "$url_a/Observation/e2e-1/_history/1" > "$tls/www/fhir/Observation/tls-1/_history/1"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=fhirbus e2e CA" \
+  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign" -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=127.0.0.1" -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > "$tls/ext"
+openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 2 -extfile "$tls/ext" -out "$tls/server.pem" 2>/dev/null
+python3 - "$tls" <<'PY' &
+import functools, http.server, ssl, sys
+tls = sys.argv[1]
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+handler = functools.partial(Quiet, directory=tls + "/www")
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+context.load_cert_chain(tls + "/server.pem", tls + "/server.key")
+server.socket = context.wrap_socket(server.socket, server_side=True)
+open(tls + "/port", "w").write(str(server.server_address[1]))
+server.serve_forever()
+PY
+tls_server=$!
+for _ in $(seq 50); do [ -s "$tls/port" ] && break; sleep 0.1; done
+tls_url="https://127.0.0.1:$(cat "$tls/port")/fhir/Observation/tls-1/_history/1"
+refuse "HTTPS from a CA the client was not given is refused" "unknown issuer" "$bin" --dir "$net" register --custodian hospital-a --patient "$patient" --url "$tls_url"
+cp "$work/out" "$tls/refusal"
+check "and the error names neither the URL nor the host" python3 -c "import sys; t=open('$tls/refusal').read(); sys.exit('tls-1' in t or '127.0.0.1' in t)"
+refuse "a CA file with no certificate in it" "no certificate" "$bin" --dir "$net" --fhir-ca "$tls/server.key" register --custodian hospital-a --patient "$patient" --url "$tls_url"
+check "register over HTTPS, trusting the network's CA" "$bin" --dir "$net" --fhir-ca "$tls/ca.pem" register --custodian hospital-a --patient "$patient" --url "$tls_url"
+check "break the glass fetches over HTTPS and HTTP alike" "$bin" --dir "$net" --fhir-ca "$tls/ca.pem" access --requester hospital-b --patient "$patient" --purpose ETREAT
+check "the HTTPS record was fetched and its digest checked" grep -q "tls-1/_history/1 and its digest matches" "$work/last"
+kill "$tls_server" 2>/dev/null || true
+
 # 3. Bad input: clear errors, never a crash.
 refuse "unknown patient" "pseudonym" "$bin" --dir "$net" audit --patient nobody
 refuse "unknown purpose" "unknown purpose" "$bin" --dir "$net" access --requester hospital-b --patient "$patient" --purpose NOPE
