@@ -47,19 +47,6 @@ static const char *CONSENT_R4 =
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers. */
 
-static void b64url(const uint8_t *in, size_t n, char *out) {
-  static const char *A = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  size_t o = 0;
-  for (size_t i = 0; i < n; i += 3) {
-    uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0) | (i + 2 < n ? in[i + 2] : 0);
-    out[o++] = A[v >> 18 & 63];
-    out[o++] = A[v >> 12 & 63];
-    if (i + 1 < n) out[o++] = A[v >> 6 & 63];
-    if (i + 2 < n) out[o++] = A[v & 63];
-  }
-  out[o] = 0;
-}
-
 static void to_hex(const uint8_t *in, size_t n, char *out) {
   for (size_t i = 0; i < n; i++) sprintf(out + 2 * i, "%02x", in[i]);
   out[2 * n] = 0;
@@ -113,9 +100,9 @@ static void org_new(org_t *o, const char *id) {
   OK(fhirbus_signing_key_generate(0, &o->sign));
   OK(fhirbus_encryption_key_generate(0, &o->enc));
   OK(fhirbus_signing_key_public_key(o->sign, pub, sizeof pub));
-  b64url(pub, sizeof pub, o->sign_pub);
+  t_b64url(pub, sizeof pub, o->sign_pub);
   OK(fhirbus_encryption_key_public_key(o->enc, pub, sizeof pub));
-  b64url(pub, sizeof pub, o->enc_pub);
+  t_b64url(pub, sizeof pub, o->enc_pub);
 }
 
 static void org_free(org_t *o) {
@@ -145,7 +132,7 @@ static void tx_json(world_t *w, char *out, size_t cap, uint64_t time, const char
   w->nonce++;
   for (int i = 0; i < 8; i++) nonce[i] = (uint8_t)(w->nonce >> (56 - 8 * i));
   char n64[32];
-  b64url(nonce, sizeof nonce, n64);
+  t_b64url(nonce, sizeof nonce, n64);
   snprintf(out, cap, "{\"v\":1,\"chain\":\"" CHAIN "\",\"time\":%llu,\"nonce\":\"%s\",\"body\":%s}",
            (unsigned long long)time, n64, body);
 }
@@ -187,7 +174,7 @@ static void world_new(world_t *w) {
     uint8_t pub[FHIRBUS_PUBLIC_KEY_LEN];
     OK(fhirbus_signing_key_generate(0, &w->validators[i]));
     OK(fhirbus_signing_key_public_key(w->validators[i], pub, sizeof pub));
-    b64url(pub, sizeof pub, vals[i]);
+    t_b64url(pub, sizeof pub, vals[i]);
   }
   snprintf(w->genesis, sizeof w->genesis,
            "{\"chain\":\"" CHAIN "\",\"time\":%llu,\"members\":["
@@ -206,7 +193,7 @@ static void world_new(world_t *w) {
   OK(fhirbus_pseudonym_key_generate(&pk));
   OK(fhirbus_pseudonym_key_pseudonym(pk, SYSTEM, "123456782", w->patient, sizeof w->patient));
   fhirbus_pseudonym_key_free(pk);
-  b64url(w->patient, sizeof w->patient, w->patient_text);
+  t_b64url(w->patient, sizeof w->patient, w->patient_text);
   OK(fhirbus_signing_key_generate(0, &w->patient_sign));
   OK(fhirbus_encryption_key_generate(0, &w->patient_enc));
 }
@@ -500,9 +487,9 @@ static void test_story(void) {
   uint8_t pub[65];
   char psign[96], penc[96];
   OK(fhirbus_signing_key_public_key(w.patient_sign, pub, 65));
-  b64url(pub, 65, psign);
+  t_b64url(pub, 65, psign);
   OK(fhirbus_encryption_key_public_key(w.patient_enc, pub, 65));
-  b64url(pub, 65, penc);
+  t_b64url(pub, 65, penc);
   snprintf(body, sizeof body,
            "{\"type\":\"enrol_patient\",\"by\":\"hospital-a\",\"patient\":\"%s\",\"signing_key\":\"%s\",\"encryption_key\":\"%s\"}",
            w.patient_text, psign, penc);
@@ -532,8 +519,8 @@ static void test_story(void) {
   OK(fhirbus_wrap(b_enc_pub, 65, dk, w.patient, 32, "hospital-a", 1, kid, 32, wenc, 65, wct, 48));
   char kid_hex[65], enc64[96], ct64[80];
   to_hex(kid, 32, kid_hex);
-  b64url(wenc, 65, enc64);
-  b64url(wct, 48, ct64);
+  t_b64url(wenc, 65, enc64);
+  t_b64url(wct, 48, ct64);
   snprintf(body, sizeof body,
            "{\"type\":\"share_data_key\",\"custodian\":\"hospital-a\",\"patient\":\"%s\",\"epoch\":1,\"recipient\":\"hospital-b\","
            "\"wrapped\":{\"kid\":\"%s\",\"enc\":\"%s\",\"ct\":\"%s\"}}",

@@ -38,6 +38,21 @@ static int t_passed, t_failed;
 
 #define OK(call) EXPECT(FHIRBUS_OK, call)
 
+/* Base64url without padding (RFC 4648 section 5) of n bytes into out (4 * ceil(n / 3) + 1
+ * bytes at the most): how pseudonyms and key ids are written as text. */
+static inline void t_b64url(const uint8_t *in, size_t n, char *out) {
+  static const char *A = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  size_t o = 0;
+  for (size_t i = 0; i < n; i += 3) {
+    uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0) | (i + 2 < n ? in[i + 2] : 0);
+    out[o++] = A[v >> 18 & 63];
+    out[o++] = A[v >> 12 & 63];
+    if (i + 1 < n) out[o++] = A[v >> 6 & 63];
+    if (i + 2 < n) out[o++] = A[v & 63];
+  }
+  out[o] = 0;
+}
+
 static inline int t_finish(void) {
   printf("%d passed, %d failed\n", t_passed, t_failed);
   return t_failed == 0 ? 0 : 1;

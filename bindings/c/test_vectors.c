@@ -42,19 +42,6 @@ static fhirbus_result code_field(json_t *obj) {
   return json_is_integer(c) ? (fhirbus_result)json_integer_value(c) : FHIRBUS_OK;
 }
 
-static void b64url(const uint8_t *in, size_t n, char *out) {
-  static const char *A = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  size_t o = 0;
-  for (size_t i = 0; i < n; i += 3) {
-    uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0) | (i + 2 < n ? in[i + 2] : 0);
-    out[o++] = A[v >> 18 & 63];
-    out[o++] = A[v >> 12 & 63];
-    if (i + 1 < n) out[o++] = A[v >> 6 & 63];
-    if (i + 2 < n) out[o++] = A[v & 63];
-  }
-  out[o] = 0;
-}
-
 static int count;
 
 static void run_jcs(json_t *arr) {
@@ -172,7 +159,7 @@ static void run_pseudonym(json_t *arr) {
     OK(fhirbus_pseudonym_key_from_bytes(key, kn, &pk));
     OK(fhirbus_pseudonym_key_pseudonym(pk, str_field(v, "system"), str_field(v, "value"), got, 32));
     char text[64];
-    b64url(got, 32, text);
+    t_b64url(got, 32, text);
     CHECK(strcmp(text, str_field(v, "pseudonym")) == 0);
     fhirbus_pseudonym_key_free(pk);
     free(key);
