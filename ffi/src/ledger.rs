@@ -82,6 +82,24 @@ unsafe fn patient_query(
     })
 }
 
+/// A query of one organisation's part of the state, its JSON written to `out`.
+///
+/// # Safety
+/// The header's contract for strings and out-parameters.
+unsafe fn org_query(
+    state: *const fhirbus_ledger_state,
+    org: *const c_char,
+    out: *mut fhirbus_buffer,
+    query: fn(&State, &str) -> fhirbus::Result<Vec<u8>>,
+) -> fhirbus_result {
+    conv::call(|| {
+        // SAFETY: passed on from this function's own contract.
+        let (org, out) = unsafe { (conv::text(org, "org")?, conv::out(out, "out")?) };
+        out.write_bytes(query(&conv::handle(state, "state")?.read(), org)?);
+        Ok(())
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Ledger state.
 
@@ -312,12 +330,8 @@ pub unsafe extern "C" fn fhirbus_ledger_state_org_actions(
     org: *const c_char,
     out: *mut fhirbus_buffer,
 ) -> fhirbus_result {
-    conv::call(|| {
-        // SAFETY: the header's contract for strings and out-parameters.
-        let (org, out) = unsafe { (conv::text(org, "org")?, conv::out(out, "out")?) };
-        out.write_bytes(host::org_actions_json(&conv::handle(state, "state")?.read(), org)?);
-        Ok(())
-    })
+    // SAFETY: passed on from this function's own contract.
+    unsafe { org_query(state, org, out, host::org_actions_json) }
 }
 
 /// A member's view as JSON (its name, keys with their history, admission and removal times),
@@ -331,12 +345,8 @@ pub unsafe extern "C" fn fhirbus_ledger_state_member(
     org: *const c_char,
     out: *mut fhirbus_buffer,
 ) -> fhirbus_result {
-    conv::call(|| {
-        // SAFETY: the header's contract for strings and out-parameters.
-        let (org, out) = unsafe { (conv::text(org, "org")?, conv::out(out, "out")?) };
-        out.write_bytes(host::member_json(&conv::handle(state, "state")?.read(), org)?);
-        Ok(())
-    })
+    // SAFETY: passed on from this function's own contract.
+    unsafe { org_query(state, org, out, host::member_json) }
 }
 
 /// A proof, for a light client, that an item is (or is not) under the current state root.
