@@ -33,7 +33,7 @@ use fhirbus::record::{NewRecordEntry, RecordEntry, SignedRecordEntry};
 use fhirbus::signature::SigningKey;
 use fhirbus::wrap::EncryptionSecretKey;
 use fhirbus::{Digest, OrgId, ResourceType, Timestamp};
-use fhirbus_benches::{candidate, compare};
+use fhirbus_benches::{candidate, compare, env_usize};
 
 /// The allocator the host would link: the system's, or mimalloc with `--features mimalloc`.
 #[cfg(not(feature = "mimalloc"))]
@@ -194,8 +194,8 @@ fn record_block(f: &mut Fixture, n: usize) -> fhirbus::Result<Block> {
 /// runs the two one after the other, so its bookkeeping finds the caches as the checks left
 /// them, unlike the apply-only measurements.
 fn cold_apply_probe(f: &mut Fixture) -> fhirbus::Result<()> {
-    let size: usize = std::env::var("LEDGER_BLOCK").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
-    let n: usize = std::env::var("LEDGER_APPLY_N").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
+    let size = env_usize("LEDGER_BLOCK", 100);
+    let n = env_usize("LEDGER_APPLY_N", 300);
     let block = record_block(f, size)?;
     let checks = SignatureChecksForBenchmarks::gather(&f.state, &block)?;
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().map_err(|_| fhirbus::ErrorCode::Internal)?;
@@ -206,7 +206,7 @@ fn cold_apply_probe(f: &mut Fixture) -> fhirbus::Result<()> {
             std::hint::black_box(apply_unverified_for_benchmarks(state, &block)?);
             Ok(start.elapsed())
         };
-        let other_mib: usize = std::env::var("LEDGER_OTHER_MIB").ok().and_then(|v| v.parse().ok()).unwrap_or(4);
+        let other_mib = env_usize("LEDGER_OTHER_MIB", 4);
         let mut other = vec![0u8; other_mib << 20];
         let (mut warm, mut after_checks, mut after_other) = (std::time::Duration::ZERO, std::time::Duration::ZERO, std::time::Duration::ZERO);
         for round in 0..n {
@@ -231,12 +231,13 @@ fn cold_apply_probe(f: &mut Fixture) -> fhirbus::Result<()> {
 
 fn main() -> fhirbus::Result<()> {
     let mut f = fixture(1000)?;
-    if let Ok(mode @ ("apply" | "validate" | "checks")) = std::env::var("LEDGER_PROBE").as_deref() {
-        let size: usize = std::env::var("LEDGER_BLOCK").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
+    let probe = std::env::var("LEDGER_PROBE").ok();
+    if let Some(mode @ ("apply" | "validate" | "checks")) = probe.as_deref() {
+        let size = env_usize("LEDGER_BLOCK", 1000);
         let block = record_block(&mut f, size)?;
         let checks = SignatureChecksForBenchmarks::gather(&f.state, &block)?;
-        let n: usize = std::env::var("LEDGER_APPLY_N").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
-        let threads: usize = std::env::var("LEDGER_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(2);
+        let n = env_usize("LEDGER_APPLY_N", 300);
+        let threads = env_usize("LEDGER_THREADS", 2);
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|_| fhirbus::ErrorCode::Internal)?;
         // As the throughput runs do: on a pool of `LEDGER_THREADS` (default 2), the caller one of them.
         return pool.install(|| {
@@ -258,10 +259,10 @@ fn main() -> fhirbus::Result<()> {
             Ok(())
         });
     }
-    if std::env::var("LEDGER_PROBE").as_deref() == Ok("cold") {
+    if probe.as_deref() == Some("cold") {
         return cold_apply_probe(&mut f);
     }
-    if std::env::var("LEDGER_PROBE").is_ok_and(|p| p != "large") {
+    if probe.as_deref().is_some_and(|p| p != "large") {
         for n in [0usize, 100, 1000] {
             let block = record_block(&mut f, n)?;
             let state = &f.state;
@@ -277,7 +278,7 @@ fn main() -> fhirbus::Result<()> {
         }
         return Ok(());
     }
-    let probe_large = std::env::var("LEDGER_PROBE").as_deref() == Ok("large");
+    let probe_large = probe.as_deref() == Some("large");
     for n in [100usize, 1000].into_iter().filter(|_| !probe_large) {
         let block = record_block(&mut f, n)?;
         let checks = SignatureChecksForBenchmarks::gather(&f.state, &block)?;
@@ -306,7 +307,7 @@ fn main() -> fhirbus::Result<()> {
     }
 
     // Memory per record.
-    let records: usize = std::env::var("LEDGER_RECORDS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let records = env_usize("LEDGER_RECORDS", 1_000_000);
     let mut g = fixture(10_000)?;
     // What the state gains while counting is on: allocations less frees, including the frees
     // of what was there before (the states each block replaces).
@@ -343,8 +344,8 @@ fn main() -> fhirbus::Result<()> {
     let on_large = unsigned(&mut g.state, fresh.clone(), time, &g.validators)?;
     let on_small = unsigned(&mut f.state, fresh, T0 + 20, &f.validators)?;
     let (small, large) = (&f.state, &g.state);
-    if std::env::var("LEDGER_PROBE").as_deref() == Ok("large") {
-        let n: usize = std::env::var("LEDGER_APPLY_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
+    if probe_large {
+        let n = env_usize("LEDGER_APPLY_N", 100);
         for _ in 0..n {
             std::hint::black_box(apply_unverified_for_benchmarks(large, &on_large)?);
         }

@@ -43,7 +43,12 @@ impl Report {
 }
 
 fn rounds() -> usize {
-    std::env::var("BENCH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(25).max(1)
+    env_usize("BENCH_ROUNDS", 25).max(1)
+}
+
+/// The number in environment variable `name`, or `default` when it is unset or not a number.
+pub fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 fn batch_size(op: &mut dyn FnMut()) -> u64 {
