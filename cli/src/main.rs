@@ -471,8 +471,10 @@ fn base64_of(bytes: &[u8]) -> String {
 
 fn run(cli: Cli) -> Result<(), CliError> {
     let mut out = Out::new(cli.json);
+    // Only the commands that reach FHIR servers read the CA file.
+    let fhir = || Fhir::new(cli.fhir_ca.as_deref());
     match cli.command {
-        Command::Demo { fhir_a, fhir_b } => return demo::run(&cli.dir, &Fhir::new(cli.fhir_ca.as_deref())?, &fhir_a, &fhir_b, &mut out),
+        Command::Demo { fhir_a, fhir_b } => return demo::run(&cli.dir, &fhir()?, &fhir_a, &fhir_b, &mut out),
         Command::Create { members, validators, no_emergency_access } => create(&cli.dir, &members, validators, !no_emergency_access, &mut out)?,
         Command::Enrol { by, system, national_id } => {
             let mut node = Node::open(&cli.dir)?;
@@ -480,7 +482,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Register { custodian, patient, url, file } => {
             let mut node = Node::open(&cli.dir)?;
-            register(&mut node, &Fhir::new(cli.fhir_ca.as_deref())?, &custodian, &pseudonym(&patient)?, &url, file.as_deref(), &mut out)?;
+            register(&mut node, &fhir()?, &custodian, &pseudonym(&patient)?, &url, file.as_deref(), &mut out)?;
         }
         Command::Grant { patient, to, purpose, classes, id } => {
             let mut node = Node::open(&cli.dir)?;
@@ -492,7 +494,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Access { requester, patient, purpose } => {
             let mut node = Node::open(&cli.dir)?;
-            let outcomes = access(&mut node, &Fhir::new(cli.fhir_ca.as_deref())?, &requester, &pseudonym(&patient)?, &purpose, &mut out)?;
+            let outcomes = access(&mut node, &fhir()?, &requester, &pseudonym(&patient)?, &purpose, &mut out)?;
             if outcomes.iter().all(|o| !o.permitted) {
                 return Err(CliError { message: "access denied to every record".into(), code: 5 });
             }

@@ -9,7 +9,12 @@ cargo build -q -p fhirbus-cli
 bin=./target/debug/fhirbus
 work=$(mktemp -d)
 started=0
-cleanup() { [ $started -eq 1 ] && bash scripts/fhir-servers.sh stop || true; rm -rf "$work"; }
+tls_server=
+cleanup() {
+  [ -n "$tls_server" ] && kill "$tls_server" 2>/dev/null
+  [ $started -eq 1 ] && bash scripts/fhir-servers.sh stop || true
+  rm -rf "$work"
+}
 trap cleanup EXIT
 if ! bash scripts/fhir-servers.sh status >/dev/null 2>&1; then bash scripts/fhir-servers.sh start; started=1; fi
 bash scripts/fhir-servers.sh wait
@@ -99,6 +104,7 @@ check "register over HTTPS, trusting the network's CA" "$bin" --dir "$net" --fhi
 check "break the glass fetches over HTTPS and HTTP alike" "$bin" --dir "$net" --fhir-ca "$tls/ca.pem" access --requester hospital-b --patient "$patient" --purpose ETREAT
 check "the HTTPS record was fetched and its digest checked" grep -q "tls-1/_history/1 and its digest matches" "$work/last"
 kill "$tls_server" 2>/dev/null || true
+tls_server=
 
 # 3. Bad input: clear errors, never a crash.
 refuse "unknown patient" "pseudonym" "$bin" --dir "$net" audit --patient nobody
