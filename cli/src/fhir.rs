@@ -154,3 +154,29 @@ pub fn version_of(resource: &[u8]) -> Result<(String, String), CliError> {
         .ok_or_else(|| CliError::fhir("stored resource has no meta.versionId".into()))?;
     Ok((id.to_owned(), version.to_owned()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_http_and_https_urls_are_fetched() {
+        assert!(check_scheme("http://127.0.0.1:8081/fhir/Observation/1/_history/1").is_ok());
+        assert!(check_scheme("https://fhir.example/fhir/Observation/1/_history/1").is_ok());
+        for url in ["ftp://fhir.example/Observation/1", "file:///etc/passwd", "fhir.example/Observation/1", ""] {
+            let e = check_scheme(url).err().map(|e| e.message).unwrap_or_default();
+            assert!(e.contains("http:// or https://") && (url.is_empty() || !e.contains(url)), "{url}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_ca_file_must_hold_a_certificate() {
+        let dir = std::env::temp_dir().join(format!("fhirbus-cli-ca-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let not_pem = dir.join("not.pem");
+        std::fs::write(&not_pem, b"no PEM here").unwrap();
+        assert!(Fhir::new(Some(&not_pem)).is_err_and(|e| e.message.contains("no certificate")));
+        assert!(Fhir::new(Some(&dir.join("missing.pem"))).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
