@@ -170,13 +170,13 @@ mod tests {
     }
 
     #[test]
-    fn a_ca_file_must_hold_a_certificate() {
+    fn a_ca_file_must_hold_a_certificate() -> std::io::Result<()> {
         let dir = std::env::temp_dir().join(format!("fhirbus-cli-ca-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::create_dir_all(&dir)?;
         let not_pem = dir.join("not.pem");
-        std::fs::write(&not_pem, b"no PEM here").unwrap();
+        std::fs::write(&not_pem, b"no PEM here")?;
         assert!(Fhir::new(Some(&not_pem)).is_err_and(|e| e.message.contains("no certificate")));
         assert!(Fhir::new(Some(&dir.join("missing.pem"))).is_err());
-        std::fs::remove_dir_all(&dir).unwrap();
+        std::fs::remove_dir_all(&dir)
     }
 }
