@@ -42,7 +42,8 @@ impl Report {
     }
 }
 
-fn rounds() -> usize {
+/// The number of interleaved rounds each comparison runs (`BENCH_ROUNDS`, default 25).
+pub fn rounds() -> usize {
     env_usize("BENCH_ROUNDS", 25).max(1)
 }
 

@@ -6,7 +6,7 @@ use fhirbus::canonical::{FhirVariant, fhir_digest};
 use fhirbus::ledger::block::{Block, GenesisMember, NetworkPolicy};
 use fhirbus::ledger::state::item;
 use fhirbus::ledger::tx::{KeyPurposeWire, PublicKeyBytes, TX_VERSION, Transaction, TxBody};
-use fhirbus::ledger::{EmbeddedNetwork, Genesis, validate_and_apply};
+use fhirbus::ledger::{EmbeddedNetwork, Genesis, State, validate_and_apply, validate_and_apply_in_place};
 use fhirbus::pointer::DataKey;
 use fhirbus::pseudonym::Pseudonym;
 use fhirbus::record::{NewRecordEntry, RecordEntry};
@@ -207,11 +207,106 @@ fn enrol_tx(w: &mut World, n: u8, time: u64) -> fhirbus::ledger::SignedTransacti
     w.tx(time, body).sign(&[&w.a.sign]).unwrap()
 }
 
+/// All a host can read of a state, to compare two by: the committed root, the state's own
+/// listing (its maps in full, the sizes of the records and the audit log), every member's and
+/// every test patient's trail, and the patients' records.
+fn fingerprint(state: &State) -> String {
+    let root = state.clone().state_root();
+    let orgs: Vec<_> = state.members().map(|m| state.org_actions(&m.org)).collect();
+    let patients: Vec<_> = (0..=255u8).map(|n| (state.audit_trail(&patient(n)), state.records_of_patient(&patient(n)))).collect();
+    format!("{root:?} {state:?} {orgs:?} {patients:?}")
+}
+
+/// The code of the error `block` is refused with, checking that it changes nothing: applied
+/// to a copy, and applied in place (the same error, and the state put back).
 fn refused(w: &World, block: &Block) -> ErrorCode {
-    let before = w.net.state().clone().state_root();
+    let before = fingerprint(w.net.state());
     let err = validate_and_apply(w.net.state(), block).unwrap_err();
-    assert_eq!(w.net.state().clone().state_root(), before, "an invalid block changes nothing");
+    assert_eq!(fingerprint(w.net.state()), before, "an invalid block changes nothing");
+    let mut state = w.net.state().clone();
+    let in_place = validate_and_apply_in_place(&mut state, block).unwrap_err();
+    assert_eq!((in_place.code(), in_place.detail()), (err.code(), err.detail()));
+    assert_eq!(fingerprint(&state), before, "an invalid block applied in place is undone");
     err.code()
+}
+
+/// A node that applies blocks in place (as the embedded network does) and is handed blocks
+/// that fail at each stage: after the rules, after the commitment is merged, at a signature
+/// check that runs last. Each is undone to the last byte, and the valid block then applies
+/// as it did on the node that made it.
+#[test]
+fn a_block_that_fails_in_place_leaves_the_state_as_it_was() {
+    let mut w = World::new();
+    let mut node = World::new();
+    let dk = DataKey::from_bytes(&[4; 32]).unwrap();
+    let sync = |w: &mut World, node: &mut World, time: u64| {
+        let (block, _) = w.net.produce_block(Timestamp(time)).unwrap();
+        node.net.apply_block(&block).unwrap();
+        block
+    };
+    w.enrol(patient(1), &sk(9), T0 + 10);
+    w.enrol(patient(2), &sk(10), T0 + 10);
+    sync(&mut w, &mut node, T0 + 20);
+    let first = w.record(patient(1), T0 + 30, &dk);
+    let first_id = Digest::sha256(&first.entry.canonical_bytes().unwrap());
+    w.net.submit(Transaction::register_record("test-net", first), Timestamp(T0 + 30)).unwrap();
+    sync(&mut w, &mut node, T0 + 40);
+
+    // A block that registers, supersedes, shares a key and moves an epoch: every part of the
+    // state that undoes itself, and some that are copied.
+    w.net.submit(Transaction::register_record("test-net", w.record(patient(2), T0 + 50, &dk)), Timestamp(T0 + 50)).unwrap();
+    let newer = w.record(patient(1), T0 + 51, &dk);
+    let supersede = w.tx(T0 + 51, TxBody::SupersedeRecord { previous: first_id, entry: newer }).sign(&[&w.a.sign]).unwrap();
+    w.net.submit(supersede, Timestamp(T0 + 51)).unwrap();
+    let wctx = WrapContext { patient: &patient(2), custodian: &w.a.id, epoch: 1 };
+    let wrapped = w.b.enc.public_key().wrap(&dk, &wctx, &mut rng(5)).unwrap();
+    let share = TxBody::ShareDataKey { custodian: w.a.id.clone(), patient: patient(2), epoch: 1, recipient: w.b.id.clone(), wrapped };
+    let share = w.tx(T0 + 52, share).sign(&[&w.a.sign]).unwrap();
+    w.net.submit(share, Timestamp(T0 + 52)).unwrap();
+    let rotate = w.tx(T0 + 53, TxBody::RotateDataKeyEpoch { custodian: w.a.id.clone(), patient: patient(1), epoch: 2 }).sign(&[&w.a.sign]).unwrap();
+    w.net.submit(rotate, Timestamp(T0 + 53)).unwrap();
+    let (block, _) = w.net.produce_block(Timestamp(T0 + 60)).unwrap();
+    let reseal = |mut b: Block, state: &State| {
+        b.header.tx_root = Block::tx_root(&b.txs).unwrap();
+        b.header.state_root = fhirbus::ledger::validate::apply_unverified_for_benchmarks(state, &b).unwrap().state_root();
+        b.qc = w.validators.iter().map(|v| b.header.sign(v).unwrap()).collect();
+        b
+    };
+
+    let before = fingerprint(node.net.state());
+    let mut wrong_root = block.clone();
+    wrong_root.header.state_root = Digest::sha256(b"another state");
+    wrong_root.qc = w.validators.iter().map(|v| wrong_root.header.sign(v).unwrap()).collect();
+    let e = node.net.apply_block(&wrong_root).unwrap_err();
+    assert!(e.detail().contains("state root"), "{e}");
+    assert_eq!(fingerprint(node.net.state()), before);
+
+    // The first registration's entry signature swapped for one over another entry by the same
+    // key: every rule and the state root hold, and only its signature check fails.
+    let mut forged = block.clone();
+    let other = w.record(patient(2), T0 + 55, &dk);
+    if let TxBody::RegisterRecord { entry } = &mut forged.txs[0].tx.body {
+        entry.signature = other.signature.clone();
+    }
+    let forged = reseal(forged, node.net.state());
+    let e = node.net.apply_block(&forged).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::BadSignature, "{e}");
+    assert!(e.detail().starts_with("transaction 0:"), "{e}");
+    assert_eq!(fingerprint(node.net.state()), before);
+
+    // A rule that fails after the other transactions applied: the epoch moved to 2 twice.
+    let mut twice = block.clone();
+    let again = w.tx(T0 + 54, TxBody::RotateDataKeyEpoch { custodian: w.a.id.clone(), patient: patient(1), epoch: 2 }).sign(&[&w.a.sign]).unwrap();
+    twice.txs.push(again);
+    twice.header.tx_root = Block::tx_root(&twice.txs).unwrap();
+    twice.qc = w.validators.iter().map(|v| twice.header.sign(v).unwrap()).collect();
+    let e = node.net.apply_block(&twice).unwrap_err();
+    assert!(e.detail().starts_with("transaction 4:"), "{e}");
+    assert_eq!(fingerprint(node.net.state()), before);
+
+    node.net.apply_block(&block).unwrap();
+    assert_eq!(fingerprint(node.net.state()), fingerprint(w.net.state()));
+    assert_eq!(node.net.state().record(&first_id).and_then(|r| r.superseded_by), w.net.state().record(&first_id).and_then(|r| r.superseded_by));
 }
 
 #[test]
@@ -221,6 +316,10 @@ fn a_valid_block_is_accepted_by_a_second_node() {
     let block = next_block(&mut w, vec![tx], T0 + 20);
     let applied = validate_and_apply(w.net.state(), &block).unwrap();
     assert_eq!(applied.state.height(), 1);
+    // In place: the same state and events.
+    let mut state = w.net.state().clone();
+    assert_eq!(validate_and_apply_in_place(&mut state, &block).unwrap(), applied.events);
+    assert_eq!(fingerprint(&state), fingerprint(&applied.state));
     // And it survives encoding.
     let decoded = Block::decode(&block.encode().unwrap()).unwrap();
     assert_eq!(decoded, block);
@@ -554,8 +653,17 @@ mod batches {
                 let last = blocks.len() - 1;
                 blocks[last].qc.truncate(1);
                 prop_assert!(fhirbus::ledger::validate_and_apply_chain(&genesis_state, &blocks).is_err());
+                // In place, block by block: the bad one leaves the state after the others.
+                let mut state = genesis_state.clone();
+                let before_last = fhirbus::ledger::validate_and_apply_chain(&genesis_state, &blocks[..last]).unwrap().state;
+                for block in &blocks[..last] {
+                    validate_and_apply_in_place(&mut state, block).unwrap();
+                }
+                prop_assert!(validate_and_apply_in_place(&mut state, &blocks[last]).is_err());
+                prop_assert_eq!(fingerprint(&state), fingerprint(&before_last));
             } else {
                 let mut run = fhirbus::ledger::validate_and_apply_chain(&genesis_state, &blocks).unwrap();
+                prop_assert_eq!(fingerprint(&run.state), fingerprint(w.net.state()));
                 prop_assert_eq!(run.state.state_root(), one_by_one_root);
                 prop_assert_eq!(run.state.height(), blocks.len() as u64);
             }

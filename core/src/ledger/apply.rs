@@ -156,9 +156,9 @@ impl State {
         // is refused by its age first.)
         let audit_key = match (&tx.body, prepared.entry_id) {
             (TxBody::RegisterRecord { entry }, Some(entry_id)) => {
-                // The state is a copy that is dropped unless the whole block passes, so the
-                // entry may go in before the rest of its rule is checked: one walk of the
-                // records, not two.
+                // The state is a copy that is dropped, or rolled back, unless the whole block
+                // passes, so the entry may go in before the rest of its rule is checked: one
+                // walk of the records, not two.
                 if !self.records.insert(entry_id, entry) {
                     return refuse(ErrorCode::InvalidValue, "transaction replayed");
                 }
@@ -315,9 +315,7 @@ impl State {
                     return refuse(ErrorCode::InvalidValue, "a new version must replace a current entry of the same custodian, patient and resource type");
                 }
                 self.commit_new_record(entry_id, entry)?;
-                if let Some(r) = self.records.get_mut(previous) {
-                    r.superseded_by = Some(entry_id);
-                }
+                self.records.set_superseded_by(previous, entry_id);
                 self.commit_record(previous)?;
                 event.action = AuditAction::RecordSuperseded;
                 event.actor = Some(e.custodian.clone());

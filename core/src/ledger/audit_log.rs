@@ -62,6 +62,17 @@ fn link<K: Ord + Clone>(heads: &mut imbl::OrdMap<K, Head>, key: &K, at: usize) -
     }
 }
 
+/// Undo [`link`]: the trail `key` names ends again at `previous`, or is gone if the event was
+/// its first.
+fn unlink<K: Ord + Clone>(heads: &mut imbl::OrdMap<K, Head>, key: &K, previous: Option<usize>) {
+    match (previous, heads.get_mut(key)) {
+        (Some(newest), Some(head)) => *head = Head { newest, len: head.len.saturating_sub(1) },
+        _ => {
+            heads.remove(key);
+        }
+    }
+}
+
 impl AuditLog {
     /// Append `event` to the log and to the trails of its parties.
     pub fn append(&mut self, event: AuditEvent) {
@@ -73,6 +84,27 @@ impl AuditLog {
             _ => None,
         };
         self.entries.push_back(Entry { event, previous_of_patient, previous_of_actor, previous_of_subject });
+    }
+
+    /// Drop the events from position `len` on, newest first, and put each of their parties'
+    /// trails back as it was before the event: a block applied in place that fails is undone
+    /// this way. Each event holds its parties' previous positions, so nothing else is kept.
+    pub fn truncate(&mut self, len: usize) {
+        while self.entries.len() > len {
+            let Some(entry) = self.entries.pop_back() else { break };
+            let event = &entry.event;
+            if let Some(p) = &event.patient {
+                unlink(&mut self.by_patient, p, entry.previous_of_patient);
+            }
+            if let Some(actor) = &event.actor {
+                unlink(&mut self.by_org, actor, entry.previous_of_actor);
+            }
+            if let Some(subject) = &event.subject_org
+                && event.actor.as_ref() != Some(subject)
+            {
+                unlink(&mut self.by_org, subject, entry.previous_of_subject);
+            }
+        }
     }
 
     /// The number of events.
@@ -163,6 +195,37 @@ mod tests {
         assert_eq!(heights(b.of_patient(&Pseudonym([1; 32]))), [0, 1]);
         assert_eq!(heights(a.of_org(&org("a"))), [0, 2]);
         assert_eq!(heights(b.of_org(&org("a"))), [0, 1]);
+    }
+
+    /// Every party's trail, to compare two logs by.
+    fn trails(log: &AuditLog) -> Vec<Vec<u64>> {
+        let patients = (0u8..4).map(|p| heights(log.of_patient(&Pseudonym([p; 32]))));
+        let orgs = ["a", "b", "c"].map(org).into_iter().map(|o| heights(log.of_org(&o)));
+        patients.chain(orgs).collect()
+    }
+
+    proptest::proptest! {
+        /// Truncating a log to an earlier length gives back that log, trails included, and
+        /// it takes appends as the original did.
+        #[test]
+        fn truncating_undoes_appends(parties in proptest::collection::vec((proptest::option::of(0u8..4), proptest::option::of(0u8..3), proptest::option::of(0u8..3)), 0..60), keep in 0usize..60) {
+            let names = ["a", "b", "c"];
+            let name = |i: u8| names.get(usize::from(i)).copied().unwrap_or("a");
+            let events: Vec<AuditEvent> = parties.iter().enumerate().map(|(n, (p, a, s))| event(n as u64, *p, a.map(name), s.map(name))).collect();
+            let keep = keep.min(events.len());
+            let mut prefix = AuditLog::default();
+            events.iter().take(keep).for_each(|e| prefix.append(e.clone()));
+            let mut whole = AuditLog::default();
+            events.iter().for_each(|e| whole.append(e.clone()));
+            whole.truncate(keep);
+            proptest::prop_assert_eq!(whole.len(), keep);
+            proptest::prop_assert_eq!(trails(&whole), trails(&prefix));
+            for e in events.iter().skip(keep) {
+                whole.append(e.clone());
+                prefix.append(e.clone());
+            }
+            proptest::prop_assert_eq!(trails(&whole), trails(&prefix));
+        }
     }
 
     proptest::proptest! {

@@ -193,6 +193,9 @@ pub struct Commitment {
     len: usize,
     /// Writes since the last root. A removal is held only for an item the trie has.
     pending: std::collections::BTreeMap<Digest, Option<Digest>>,
+    /// While a block is applied in place: the value each key merged since
+    /// [`Commitment::begin_undo`] had before, to merge back if the block fails.
+    undo: Option<std::collections::BTreeMap<Digest, Option<Digest>>>,
 }
 
 impl core::fmt::Debug for Commitment {
@@ -266,10 +269,48 @@ impl Commitment {
     pub fn root(&mut self) -> Digest {
         if !self.pending.is_empty() {
             let writes: Vec<Write> = core::mem::take(&mut self.pending).into_iter().collect();
-            let delta = self.root.merge(&writes, 0);
-            self.len = self.len.saturating_add_signed(delta);
+            if self.undo.is_some() {
+                // The earliest value of a key is the one to restore.
+                let before: Vec<Write> = writes.iter().map(|(key, _)| (*key, self.stored(key))).collect();
+                if let Some(undo) = &mut self.undo {
+                    for (key, value) in before {
+                        undo.entry(key).or_insert(value);
+                    }
+                }
+            }
+            self.merge(&writes);
         }
         self.root.hash()
+    }
+
+    fn merge(&mut self, writes: &[Write]) {
+        let delta = self.root.merge(writes, 0);
+        self.len = self.len.saturating_add_signed(delta);
+    }
+
+    /// Start keeping what the writes from here on replace, for [`Commitment::roll_back`].
+    /// Pending writes are merged first: they are not the block's to undo.
+    pub fn begin_undo(&mut self) {
+        self.root();
+        self.undo = Some(std::collections::BTreeMap::new());
+    }
+
+    /// Stop keeping it: the block stands.
+    pub fn end_undo(&mut self) {
+        self.undo = None;
+    }
+
+    /// Undo every write since [`Commitment::begin_undo`]: pending ones are dropped, merged
+    /// ones merged back to the values they replaced. The trie is canonical, so it is again
+    /// node for node (and hash for hash) what it was.
+    pub fn roll_back(&mut self) {
+        self.pending.clear();
+        if let Some(before) = self.undo.take()
+            && !before.is_empty()
+        {
+            let writes: Vec<Write> = before.into_iter().collect();
+            self.merge(&writes);
+        }
     }
 
     /// A proof for `key` (present or absent) against the current root.
@@ -364,6 +405,47 @@ mod tests {
         }
         assert_eq!(a.root(), empty_root);
         assert!(a.is_empty());
+    }
+
+    #[test]
+    fn a_roll_back_restores_the_trie_across_merges_and_pending_writes() {
+        let items = items(500);
+        let mut c = Commitment::new();
+        for (k, v) in &items {
+            c.set(*k, Some(*v));
+        }
+        let root = c.root();
+        let unchanged = items.first().map(|(k, v)| (*k, *v));
+        c.begin_undo();
+        // Overwrite, remove, add; merge twice (a key changed in both), then leave some pending.
+        let mut seed = 7u64;
+        for round in 0..3u32 {
+            for (i, (k, _)) in items.iter().enumerate().skip(1).step_by(3 + round as usize) {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let value = (!(seed >> 40).is_multiple_of(4)).then(|| Digest::sha256(&(i as u32 + round).to_be_bytes()));
+                c.set(*k, value);
+            }
+            c.set(leaf_key("new", &round.to_be_bytes()), Some(Digest::sha256(b"new")));
+            if round < 2 {
+                assert_ne!(c.root(), root);
+            }
+        }
+        c.roll_back();
+        assert_eq!(c.root(), root);
+        assert_eq!(c.len(), items.len());
+        assert_eq!(c.get(&leaf_key("new", &0u32.to_be_bytes())), None);
+        for (k, v) in &items {
+            assert_eq!(c.get(k), Some(*v));
+        }
+        // After the block stands, nothing is kept to undo.
+        c.begin_undo();
+        if let Some((k, _)) = unchanged {
+            c.set(k, None);
+        }
+        let changed = c.root();
+        c.end_undo();
+        c.roll_back();
+        assert_eq!(c.root(), changed);
     }
 
     /// The root as the layout defines it, computed from scratch from the sorted items.

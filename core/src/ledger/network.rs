@@ -7,7 +7,7 @@
 use super::block::{Block, BlockHeader, Genesis, BLOCK_VERSION, quorum};
 use super::state::State;
 use super::tx::SignedTransaction;
-use super::validate::{Applied, apply_txs, validate_and_apply};
+use super::validate::{Applied, apply_txs, validate_and_apply_in_place};
 use crate::digest::Digest;
 use crate::error::{Error, ErrorCode, Result};
 use crate::signature::SigningKey;
@@ -92,8 +92,7 @@ impl EmbeddedNetwork {
         let (mut next, _, _) = apply_txs(&self.state, &block)?;
         block.header.state_root = next.state_root();
         block.qc = self.validators.iter().map(|v| block.header.sign(v)).collect::<Result<_>>()?;
-        let Applied { state, events } = validate_and_apply(&self.state, &block)?;
-        self.state = state;
+        let events = validate_and_apply_in_place(&mut self.state, &block)?;
         Ok((block, events))
     }
 
@@ -106,8 +105,6 @@ impl EmbeddedNetwork {
 
     /// Apply a block made elsewhere (or read back from the log).
     pub fn apply_block(&mut self, block: &Block) -> Result<Vec<super::audit::AuditEvent>> {
-        let Applied { state, events } = validate_and_apply(&self.state, block)?;
-        self.state = state;
-        Ok(events)
+        validate_and_apply_in_place(&mut self.state, block)
     }
 }

@@ -16,6 +16,10 @@ use crate::record::SignedRecordEntry;
 pub struct Records {
     entries: imbl::Vector<RecordState>,
     by_id: imbl::OrdMap<Digest, usize>,
+    /// While a block is applied in place: each change of an entry's successor (position, the
+    /// value before), to undo if the block fails. Registrations need no note: they are the
+    /// entries past the length the block started at.
+    undo: Option<Vec<(usize, Option<Digest>)>>,
 }
 
 impl core::fmt::Debug for Records {
@@ -43,10 +47,41 @@ impl Records {
         self.by_id.get(id).and_then(|at| self.entries.get(*at))
     }
 
-    /// The entry registered under `id`, to change (what superseded it).
-    pub fn get_mut(&mut self, id: &Digest) -> Option<&mut RecordState> {
-        let at = *self.by_id.get(id)?;
-        self.entries.get_mut(at)
+    /// Record that `by` superseded the entry registered under `id`; false if there is none.
+    pub fn set_superseded_by(&mut self, id: &Digest, by: Digest) -> bool {
+        let Some(&at) = self.by_id.get(id) else { return false };
+        let Some(record) = self.entries.get_mut(at) else { return false };
+        let before = record.superseded_by.replace(by);
+        if let Some(undo) = &mut self.undo {
+            undo.push((at, before));
+        }
+        true
+    }
+
+    /// Start noting changes, for [`Records::roll_back`]; returns the length to roll back to.
+    pub fn begin_undo(&mut self) -> usize {
+        self.undo = Some(Vec::new());
+        self.entries.len()
+    }
+
+    /// Stop noting changes: the block stands.
+    pub fn end_undo(&mut self) {
+        self.undo = None;
+    }
+
+    /// Undo everything since [`Records::begin_undo`] returned `len`: successors put back,
+    /// newest change first, and the entries registered since then dropped with their ids.
+    pub fn roll_back(&mut self, len: usize) {
+        for (at, before) in self.undo.take().unwrap_or_default().into_iter().rev() {
+            if let Some(record) = self.entries.get_mut(at) {
+                record.superseded_by = before;
+            }
+        }
+        while self.entries.len() > len {
+            if let Some(record) = self.entries.pop_back() {
+                self.by_id.remove(&record.id);
+            }
+        }
     }
 
     /// The number of entries.
@@ -99,12 +134,30 @@ mod tests {
         assert!(!b.insert(id1, &e2));
         assert_eq!(b.get(&id1).map(|r| &r.entry), Some(&e1));
         assert!(b.insert(id2, &e2));
-        if let Some(r) = b.get_mut(&id1) {
-            r.superseded_by = Some(id2);
-        }
+        assert!(b.set_superseded_by(&id1, id2));
         assert_eq!((a.len(), b.len()), (1, 2));
         assert_eq!(a.get(&id1).and_then(|r| r.superseded_by), None);
         assert_eq!(b.get(&id1).and_then(|r| r.superseded_by), Some(id2));
         assert!(a.get(&id2).is_none() && b.get(&id2).is_some_and(|r| r.id == id2));
+        assert!(!b.set_superseded_by(&Digest([0; 32]), id2));
+    }
+
+    #[test]
+    fn a_roll_back_undoes_registrations_and_successors() {
+        let (ids, signed): (Vec<Digest>, Vec<SignedRecordEntry>) = (1..=4).map(entry).unzip();
+        let mut records = Records::default();
+        records.insert(ids[0], &signed[0]);
+        records.insert(ids[1], &signed[1]);
+        let len = records.begin_undo();
+        assert!(records.insert(ids[2], &signed[2]) && records.insert(ids[3], &signed[3]));
+        assert!(records.set_superseded_by(&ids[0], ids[2]));
+        assert!(records.set_superseded_by(&ids[2], ids[3]));
+        assert!(records.set_superseded_by(&ids[0], ids[3]));
+        records.roll_back(len);
+        assert_eq!(records.len(), 2);
+        assert!(records.get(&ids[2]).is_none() && records.get(&ids[3]).is_none());
+        assert_eq!(records.get(&ids[0]).map(|r| r.superseded_by), Some(None));
+        // The ids are free again.
+        assert!(records.insert(ids[2], &signed[2]));
     }
 }

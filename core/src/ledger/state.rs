@@ -1,6 +1,7 @@
 //! The ledger's state: what every validator holds after applying the chain, and the queries
 //! hosts need. Maps are persistent (structure-sharing), so a block is applied to a cheap copy
-//! and an invalid block leaves the state as it was.
+//! and an invalid block leaves the state as it was; or, for a host that keeps one current
+//! state, in place, with a checkpoint that undoes a block that fails.
 
 use serde::{Deserialize, Serialize};
 
@@ -232,6 +233,14 @@ pub struct GovernanceView {
     pub validators: Vec<PublicKeyBytes>,
 }
 
+/// What [`State::roll_back`] needs: the state but for its self-undoing parts, and the
+/// lengths of the records and the audit log.
+pub(crate) struct Checkpoint {
+    rest: State,
+    records: usize,
+    audit: usize,
+}
+
 /// The ledger state.
 #[derive(Debug, Clone)]
 pub struct State {
@@ -288,6 +297,38 @@ impl State {
         state.set_governance(genesis.council.clone(), &genesis.validators)?;
         state.commitment.root();
         Ok(state)
+    }
+
+    /// Make ready to apply a block in place: what [`State::roll_back`] needs to put the
+    /// state back. The records, the audit log and the commitment, which a block changes most,
+    /// note their own changes and undo them; the rest is kept as a copy, which shares
+    /// everything with the state and so costs nothing until the block changes a part of it.
+    pub(crate) fn checkpoint(&mut self) -> Checkpoint {
+        self.commitment.begin_undo();
+        let records = self.records.begin_undo();
+        let audit = self.audit.len();
+        let noting = (core::mem::take(&mut self.records), core::mem::take(&mut self.audit), core::mem::take(&mut self.commitment));
+        let rest = self.clone();
+        (self.records, self.audit, self.commitment) = noting;
+        Checkpoint { rest, records, audit }
+    }
+
+    /// Put the state back as it was at `checkpoint`.
+    pub(crate) fn roll_back(&mut self, checkpoint: Checkpoint) {
+        let Checkpoint { mut rest, records, audit } = checkpoint;
+        rest.records = core::mem::take(&mut self.records);
+        rest.records.roll_back(records);
+        rest.audit = core::mem::take(&mut self.audit);
+        rest.audit.truncate(audit);
+        rest.commitment = core::mem::take(&mut self.commitment);
+        rest.commitment.roll_back();
+        *self = rest;
+    }
+
+    /// The block applied since the checkpoint stands: stop noting changes.
+    pub(crate) fn end_undo(&mut self) {
+        self.records.end_undo();
+        self.commitment.end_undo();
     }
 
     pub(crate) fn insert_member(

@@ -1,5 +1,6 @@
 //! Block validation and application. A block is checked in three layers, and any failure
-//! leaves the state untouched (the block is applied to a copy that is dropped):
+//! leaves the state untouched: [`validate_and_apply`] applies the block to a copy that is
+//! dropped, [`validate_and_apply_in_place`] undoes what it applied.
 //!
 //! | layer | check | stops |
 //! | --- | --- | --- |
@@ -19,7 +20,7 @@
 use super::apply::{SigCheck, TxContext};
 use super::audit::AuditEvent;
 use super::block::{Block, quorum};
-use super::state::State;
+use super::state::{Checkpoint, State};
 use crate::error::{Error, ErrorCode, Result};
 use crate::signature::Domain;
 
@@ -73,7 +74,8 @@ fn run_checks(checks: &[SigCheck]) -> Result<()> {
 /// state, the events and the queued signature checks (not yet run).
 pub(crate) fn apply_txs(state: &State, block: &Block) -> Result<(State, Vec<AuditEvent>, Vec<SigCheck>)> {
     let mut all = Vec::new();
-    let (next, events) = apply_txs_streaming(state, block, &mut |checks| all.extend(checks))?;
+    let mut next = state.clone();
+    let events = apply_txs_streaming(&mut next, block, &mut |checks| all.extend(checks))?;
     Ok((next, events, all))
 }
 
@@ -83,10 +85,10 @@ pub(crate) fn apply_txs(state: &State, block: &Block) -> Result<(State, Vec<Audi
 /// threads; 4 measured a little better than 8 on blocks of 100).
 const CHECKS_PER_BATCH: usize = 4;
 
-/// [`apply_txs`], handing the queued signature checks to `ready` in batches as they are
-/// gathered (so that they can run while the rest of the block is applied).
-fn apply_txs_streaming(state: &State, block: &Block, ready: &mut dyn FnMut(Vec<SigCheck>)) -> Result<(State, Vec<AuditEvent>)> {
-    let mut next = state.clone();
+/// Apply the block's transactions to `next`, handing the queued signature checks to `ready`
+/// in batches as they are gathered (so that they can run while the rest of the block is
+/// applied). On an error `next` is part-way: the caller drops it or rolls it back.
+fn apply_txs_streaming(next: &mut State, block: &Block, ready: &mut dyn FnMut(Vec<SigCheck>)) -> Result<Vec<AuditEvent>> {
     let time = block.header.time;
     let prepared = prepare_all(&block.txs)?;
     // A council transaction may queue several checks past a batch's size.
@@ -110,7 +112,7 @@ fn apply_txs_streaming(state: &State, block: &Block, ready: &mut dyn FnMut(Vec<S
     if super::merkle::root_of_hashes(&leaves) != block.header.tx_root {
         return Err(Error::new(ErrorCode::BadSignature, "transaction root does not match the transactions"));
     }
-    Ok((next, events))
+    Ok(events)
 }
 
 /// Every transaction's canonical bytes, ids and leaf, in parallel where there are threads.
@@ -130,17 +132,57 @@ fn prepare_all(txs: &[super::tx::SignedTransaction]) -> Result<Vec<super::tx::Pr
 }
 
 /// Validate `block` against `state` and return the state after it. Nothing of `state` changes.
+pub fn validate_and_apply(state: &State, block: &Block) -> Result<Applied> {
+    let mut next = state.clone();
+    let events = validate_into(&mut next, block)?;
+    Ok(Applied { state: next, events })
+}
+
+/// Validate `block` against `state` and apply it there, for a host that keeps one current
+/// state: the same checks and the same result as [`validate_and_apply`], without copying the
+/// parts of the state the block changes (or freeing the old ones). If the block is invalid,
+/// or a panic unwinds through here, the state is put back as it was.
+pub fn validate_and_apply_in_place(state: &mut State, block: &Block) -> Result<Vec<AuditEvent>> {
+    let checkpoint = state.checkpoint();
+    let undo = RollBackUnlessKept { state, checkpoint: Some(checkpoint) };
+    let events = validate_into(undo.state, block)?;
+    undo.keep();
+    Ok(events)
+}
+
+/// Rolls the state back to the checkpoint when dropped, unless the block was kept.
+struct RollBackUnlessKept<'a> {
+    state: &'a mut State,
+    checkpoint: Option<Checkpoint>,
+}
+
+impl RollBackUnlessKept<'_> {
+    fn keep(mut self) {
+        self.checkpoint = None;
+        self.state.end_undo();
+    }
+}
+
+impl Drop for RollBackUnlessKept<'_> {
+    fn drop(&mut self) {
+        if let Some(checkpoint) = self.checkpoint.take() {
+            self.state.roll_back(checkpoint);
+        }
+    }
+}
+
+/// Validate `block` against `next` and apply it there; on an error `next` is part-way.
 ///
 /// With the `parallel` feature the signature checks run on the pool's other threads while
 /// this one applies the block: each batch of checks is handed on as soon as the transactions
 /// that need it are applied. The outcome is as if everything ran in order on one thread: an
 /// error of the header, the structure or a rule comes first, then the first failing signature
 /// check in block order.
-pub fn validate_and_apply(state: &State, block: &Block) -> Result<Applied> {
+fn validate_into(next: &mut State, block: &Block) -> Result<Vec<AuditEvent>> {
     #[cfg(feature = "parallel")]
     {
         let failures = std::sync::Mutex::new(Vec::<(usize, Error)>::new());
-        let applied = rayon::in_place_scope(|scope| {
+        let events = rayon::in_place_scope(|scope| {
             let mut batch = 0usize;
             let failures = &failures;
             let mut ready = |checks: Vec<SigCheck>| {
@@ -154,20 +196,21 @@ pub fn validate_and_apply(state: &State, block: &Block) -> Result<Applied> {
                     }
                 });
             };
-            check_and_apply_streaming(state, block, &mut ready)
+            check_and_apply_streaming(next, block, &mut ready)
         })?;
         let mut failures = failures.into_inner().map_err(|_| Error::new(ErrorCode::Internal, "signature check pool"))?;
         failures.sort_by_key(|(seq, _)| *seq);
         match failures.into_iter().next() {
             Some((_, e)) => Err(e),
-            None => Ok(applied),
+            None => Ok(events),
         }
     }
     #[cfg(not(feature = "parallel"))]
     {
-        let (applied, checks) = check_and_apply(state, block)?;
+        let mut checks = Vec::new();
+        let events = check_and_apply_streaming(next, block, &mut |batch| checks.extend(batch))?;
         run_in_order(&checks)?;
-        Ok(applied)
+        Ok(events)
     }
 }
 
@@ -175,17 +218,16 @@ pub fn validate_and_apply(state: &State, block: &Block) -> Result<Applied> {
 /// one, with every block's signature checks run together at the end (faster catch-up from a
 /// log, on more cores). Nothing of `state` changes unless all are valid.
 pub fn validate_and_apply_chain(state: &State, blocks: &[Block]) -> Result<Applied> {
-    let mut current = Applied { state: state.clone(), events: Vec::new() };
+    let mut next = state.clone();
+    let mut events = Vec::new();
     let mut checks = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
-        let (next, block_checks) =
-            check_and_apply(&current.state, block).map_err(|e| Error::new(e.code(), format!("block {i} of the run: {}", e.detail())))?;
-        current.state = next.state;
-        current.events.extend(next.events);
-        checks.extend(block_checks);
+        let block_events = check_and_apply_streaming(&mut next, block, &mut |batch| checks.extend(batch))
+            .map_err(|e| Error::new(e.code(), format!("block {i} of the run: {}", e.detail())))?;
+        events.extend(block_events);
     }
     run_checks(&checks)?;
-    Ok(current)
+    Ok(Applied { state: next, events })
 }
 
 /// The quorum certificate's structure (distinct current validators, more than two thirds),
@@ -212,16 +254,11 @@ fn quorum_checks(state: &State, block: &Block) -> Result<Vec<SigCheck>> {
     Ok(checks)
 }
 
-/// Every check but the signatures, which are returned to be run.
-fn check_and_apply(state: &State, block: &Block) -> Result<(Applied, Vec<SigCheck>)> {
-    let mut all = Vec::new();
-    let applied = check_and_apply_streaming(state, block, &mut |checks| all.extend(checks))?;
-    Ok((applied, all))
-}
-
 /// Every check but the signatures, which are handed to `ready` in order as they are gathered
-/// (the quorum certificate's first).
-fn check_and_apply_streaming(state: &State, block: &Block, ready: &mut dyn FnMut(Vec<SigCheck>)) -> Result<Applied> {
+/// (the quorum certificate's first), applying the block to `next`; the header is checked
+/// against `next` as it was before the block.
+fn check_and_apply_streaming(next: &mut State, block: &Block, ready: &mut dyn FnMut(Vec<SigCheck>)) -> Result<Vec<AuditEvent>> {
+    let state = &*next;
     let h = &block.header;
     block.check_shape()?;
     if h.chain != state.chain {
@@ -241,14 +278,14 @@ fn check_and_apply_streaming(state: &State, block: &Block, ready: &mut dyn FnMut
     }
 
     ready(quorum_checks(state, block)?);
-    let (mut next, events) = apply_txs_streaming(state, block, ready)?;
+    let events = apply_txs_streaming(next, block, ready)?;
     if next.commitment.root() != h.state_root {
         return Err(Error::new(ErrorCode::BadSignature, "state root does not match the state after the block"));
     }
     next.height = h.height;
     next.time = h.time;
     next.last_hash = h.hash()?;
-    Ok(Applied { state: next, events })
+    Ok(events)
 }
 
 /// Apply a block's transactions to a copy of `state` without running any signature check or
@@ -256,7 +293,8 @@ fn check_and_apply_streaming(state: &State, block: &Block, ready: &mut dyn FnMut
 /// aside; never for data from outside.
 #[doc(hidden)]
 pub fn apply_unverified_for_benchmarks(state: &State, block: &Block) -> Result<State> {
-    let (mut next, _, _) = apply_txs(state, block)?;
+    let mut next = state.clone();
+    apply_txs_streaming(&mut next, block, &mut drop)?;
     next.commitment.root();
     next.height = block.header.height;
     next.time = block.header.time;
