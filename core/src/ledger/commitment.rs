@@ -77,14 +77,16 @@ enum Subtree {
     #[default]
     Empty,
     Leaf(Leaf),
-    Node(Arc<Node>),
+    /// An inner node and its hash as it stands (every change recomputes it on the way back
+    /// up). The hash is held here, beside the pointer, so that hashing a node reads both
+    /// children's hashes from the node itself: the path a write takes is all that is read,
+    /// not the siblings along it too (a cache miss each in a large, cold trie).
+    Node(Digest, Arc<Node>),
 }
 
 /// An inner node: two subtrees that hold at least two items between them.
 #[derive(Clone)]
 struct Node {
-    /// The hash of the node as it stands: every change recomputes it on the way back up.
-    hash: Digest,
     children: [Subtree; 2],
 }
 
@@ -97,13 +99,13 @@ impl Subtree {
         match self {
             Self::Empty => EMPTY,
             Self::Leaf(leaf) => leaf.hash,
-            Self::Node(node) => node.hash,
+            Self::Node(hash, _) => *hash,
         }
     }
 
     fn child(&self, side: usize) -> Option<&Subtree> {
         match self {
-            Self::Node(node) => node.children.get(side),
+            Self::Node(_, node) => node.children.get(side),
             _ => None,
         }
     }
@@ -141,12 +143,12 @@ impl Subtree {
         // Open the subtree as a node (a leaf goes to its side of an otherwise empty one),
         // merge each half, then put the result back in canonical form.
         let mut node = match core::mem::take(self) {
-            Self::Node(node) => node,
+            Self::Node(_, node) => node,
             Self::Leaf(leaf) => {
                 let children = if bit(&leaf.key, depth) == 0 { [Self::Leaf(leaf), Self::Empty] } else { [Self::Empty, Self::Leaf(leaf)] };
-                Arc::new(Node { hash: EMPTY, children })
+                Arc::new(Node { children })
             }
-            Self::Empty => Arc::new(Node { hash: EMPTY, children: [Self::Empty, Self::Empty] }),
+            Self::Empty => Arc::new(Node { children: [Self::Empty, Self::Empty] }),
         };
         let inner = Arc::make_mut(&mut node);
         let (to_left, to_right) = writes.split_at(writes.partition_point(|(key, _)| bit(key, depth) == 0));
@@ -164,8 +166,8 @@ impl Subtree {
             [Self::Empty, Self::Empty] => Self::Empty,
             [Self::Leaf(one), Self::Empty] | [Self::Empty, Self::Leaf(one)] => Self::Leaf(*one),
             [left, right] => {
-                inner.hash = node_hash(&left.hash(), &right.hash());
-                Self::Node(node)
+                let hash = node_hash(&left.hash(), &right.hash());
+                Self::Node(hash, node)
             }
         };
         delta
@@ -219,7 +221,7 @@ impl Commitment {
             match at {
                 Subtree::Empty => return None,
                 Subtree::Leaf(leaf) => return Some(leaf),
-                Subtree::Node(_) => {
+                Subtree::Node(..) => {
                     let side = bit(key, depth);
                     if let (Some(list), Some(sibling)) = (siblings.as_deref_mut(), at.child(1 - side)) {
                         list.push(sibling.hash());
@@ -644,7 +646,7 @@ mod tests {
         // Nothing was copied: the two share their top node still.
         assert!(t.pending.is_empty());
         match (&t.root, &copy.root) {
-            (Subtree::Node(a), Subtree::Node(b)) => assert!(Arc::ptr_eq(a, b)),
+            (Subtree::Node(_, a), Subtree::Node(_, b)) => assert!(Arc::ptr_eq(a, b)),
             _ => panic!("20 items make an inner node"),
         }
     }
