@@ -11,15 +11,24 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-/// One candidate: a label and the operation to time.
+/// One candidate: a label, the operation to time, and what to do, untimed, before each
+/// operation (if anything).
 pub struct Candidate<'a> {
     label: &'a str,
     op: Box<dyn FnMut() + 'a>,
+    setup: Option<Box<dyn FnMut() + 'a>>,
 }
 
 /// A candidate from a label and an operation (its result is passed through `black_box`).
 pub fn candidate<'a, R>(label: &'a str, mut op: impl FnMut() -> R + 'a) -> Candidate<'a> {
-    Candidate { label, op: Box::new(move || { black_box(op()); }) }
+    Candidate { label, op: Box::new(move || { black_box(op()); }), setup: None }
+}
+
+/// A candidate whose every operation is prepared by `setup`, untimed, just before it: each
+/// round then times a single operation (as operations that need it are long, a millisecond
+/// or more, the timer's resolution does not matter).
+pub fn candidate_with_setup<'a, R>(label: &'a str, setup: impl FnMut() + 'a, mut op: impl FnMut() -> R + 'a) -> Candidate<'a> {
+    Candidate { label, op: Box::new(move || { black_box(op()); }), setup: Some(Box::new(setup)) }
 }
 
 /// The measured medians of one comparison, in nanoseconds per operation.
@@ -83,7 +92,7 @@ fn format_ns(ns: f64) -> String {
 /// Time the candidates interleaved, print a table, and return the medians.
 /// `bytes` (when given) adds a throughput column in MB/s.
 pub fn compare(title: &str, bytes: Option<usize>, mut candidates: Vec<Candidate<'_>>) -> Report {
-    let sizes: Vec<u64> = candidates.iter_mut().map(|c| batch_size(&mut c.op)).collect();
+    let sizes: Vec<u64> = candidates.iter_mut().map(|c| if c.setup.is_some() { 1 } else { batch_size(&mut c.op) }).collect();
     let mut samples: Vec<Vec<f64>> = vec![Vec::new(); candidates.len()];
     for round in 0..rounds() {
         let mut order: Vec<usize> = (0..candidates.len()).collect();
@@ -92,6 +101,9 @@ pub fn compare(title: &str, bytes: Option<usize>, mut candidates: Vec<Candidate<
         }
         for i in order {
             let (Some(c), Some(n), Some(s)) = (candidates.get_mut(i), sizes.get(i), samples.get_mut(i)) else { continue };
+            if let Some(setup) = &mut c.setup {
+                setup();
+            }
             let start = Instant::now();
             for _ in 0..*n {
                 (c.op)();

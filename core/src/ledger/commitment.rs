@@ -257,6 +257,33 @@ impl Commitment {
         self.walk(key, None).filter(|leaf| leaf.key == *key).map(|leaf| leaf.value)
     }
 
+    /// The values in the trie under the keys of `writes`, as [`Commitment::stored`] gives
+    /// them, walking all their paths a level at a time. In a large trie the nodes below the
+    /// top are in no cache; one path's loads wait on each other, but the loads of different
+    /// paths can be under way together. It also leaves the paths in cache for the merge.
+    fn stored_all(&self, writes: &[Write]) -> Vec<Option<Digest>> {
+        let mut at: Vec<&Subtree> = vec![&self.root; writes.len()];
+        let mut depth = 0;
+        let mut moving = true;
+        while moving {
+            moving = false;
+            for (subtree, (key, _)) in at.iter_mut().zip(writes) {
+                if let Some(child) = subtree.child(bit(key, depth)) {
+                    *subtree = child;
+                    moving = true;
+                }
+            }
+            depth += 1;
+        }
+        at.iter()
+            .zip(writes)
+            .map(|(subtree, (key, _))| match subtree {
+                Subtree::Leaf(leaf) if leaf.key == *key => Some(leaf.value),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The number of items as of the last [`Commitment::root`].
     pub fn len(&self) -> usize {
         self.len
@@ -272,11 +299,11 @@ impl Commitment {
         if !self.pending.is_empty() {
             let writes: Vec<Write> = core::mem::take(&mut self.pending).into_iter().collect();
             if self.undo.is_some() {
-                // The earliest value of a key is the one to restore.
-                let before: Vec<Write> = writes.iter().map(|(key, _)| (*key, self.stored(key))).collect();
+                let before = self.stored_all(&writes);
                 if let Some(undo) = &mut self.undo {
-                    for (key, value) in before {
-                        undo.entry(key).or_insert(value);
+                    // The earliest value of a key is the one to restore.
+                    for ((key, _), value) in writes.iter().zip(before) {
+                        undo.entry(*key).or_insert(value);
                     }
                 }
             }

@@ -302,6 +302,21 @@ pub fn apply_unverified_for_benchmarks(state: &State, block: &Block) -> Result<S
     Ok(next)
 }
 
+/// [`apply_unverified_for_benchmarks`] in place, as [`validate_and_apply_in_place`] applies
+/// (checkpoint included). Only for benchmarks; never for data from outside.
+#[doc(hidden)]
+pub fn apply_unverified_in_place_for_benchmarks(state: &mut State, block: &Block) -> Result<()> {
+    let checkpoint = state.checkpoint();
+    let undo = RollBackUnlessKept { state, checkpoint: Some(checkpoint) };
+    apply_txs_streaming(undo.state, block, &mut drop)?;
+    undo.state.commitment.root();
+    undo.state.height = block.header.height;
+    undo.state.time = block.header.time;
+    undo.state.last_hash = block.header.hash()?;
+    undo.keep();
+    Ok(())
+}
+
 /// The signature checks `block` needs against `state` (the quorum certificate's and every
 /// transaction's), gathered but not run: a baseline for what validation costs beyond them.
 #[doc(hidden)]
