@@ -304,6 +304,12 @@ fn a_block_that_fails_in_place_leaves_the_state_as_it_was() {
     assert!(e.detail().starts_with("transaction 4:"), "{e}");
     assert_eq!(fingerprint(node.net.state()), before);
 
+    // A valid block whose events the caller then fails to take: rolled back too.
+    let refuse_events = |_| Err::<(), _>(fhirbus::Error::new(ErrorCode::Internal, "the host could not take the events"));
+    let e = fhirbus::ledger::validate_and_apply_in_place_then(node.net.state_mut(), &block, refuse_events).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Internal);
+    assert_eq!(fingerprint(node.net.state()), before);
+
     node.net.apply_block(&block).unwrap();
     assert_eq!(fingerprint(node.net.state()), fingerprint(w.net.state()));
     assert_eq!(node.net.state().record(&first_id).and_then(|r| r.superseded_by), w.net.state().record(&first_id).and_then(|r| r.superseded_by));

@@ -8,7 +8,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockW
 use fhirbus::Digest;
 use fhirbus::Timestamp;
 use fhirbus::host;
-use fhirbus::ledger::{Block, EmbeddedNetwork, Genesis, SignedTransaction, State, validate_and_apply};
+use fhirbus::ledger::{Block, EmbeddedNetwork, Genesis, SignedTransaction, State, validate_and_apply_in_place_then};
 use fhirbus::pseudonym::Pseudonym;
 use fhirbus::signature::SigningKey;
 
@@ -151,9 +151,7 @@ pub unsafe extern "C" fn fhirbus_ledger_state_apply_block(
         let block = Block::decode(block)?;
         let handle = conv::handle(state.cast_const(), "state")?;
         let mut state = handle.write();
-        let applied = validate_and_apply(&state, &block)?;
-        let events = host::events_json(&applied.events)?;
-        *state = applied.state;
+        let events = validate_and_apply_in_place_then(&mut state, &block, |events| host::events_json(&events))?;
         events_out.write_bytes(events);
         Ok(())
     })

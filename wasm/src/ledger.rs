@@ -5,7 +5,7 @@
 //! of use, proof kinds) is its text code, passed through.
 
 use fhirbus::consent::{Consent as CoreConsent, FhirVersion};
-use fhirbus::ledger::{Block, EmbeddedNetwork as CoreEmbeddedNetwork, Genesis, SignedTransaction, State, validate_and_apply};
+use fhirbus::ledger::{Block, EmbeddedNetwork as CoreEmbeddedNetwork, Genesis, SignedTransaction, State, validate_and_apply_in_place_then};
 use fhirbus::pseudonym::Pseudonym;
 use fhirbus::signature::SigningKey as CoreSigningKey;
 use fhirbus::{Digest, OrgId, RandomSource, Timestamp, access, host};
@@ -320,10 +320,7 @@ impl LedgerState {
     #[wasm_bindgen(js_name = applyBlock, unchecked_return_type = "AuditEvent[]")]
     pub fn apply_block(&mut self, #[wasm_bindgen(unchecked_param_type = "Uint8Array")] block: JsValue) -> Res<JsValue> {
         let block = Block::decode(&bytes(&block, "block")?)?;
-        let applied = validate_and_apply(&self.inner, &block)?;
-        let events = json_value(&host::events_json(&applied.events)?)?;
-        self.inner = applied.state;
-        Ok(events)
+        validate_and_apply_in_place_then(&mut self.inner, &block, |events| json_value(&host::events_json(&events)?))
     }
 
     /// The height of the last applied block (0 at genesis).

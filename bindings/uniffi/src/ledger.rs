@@ -5,7 +5,7 @@ use core::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use fhirbus::host;
-use fhirbus::ledger::{self, Block, Genesis, SignedTransaction, State, validate_and_apply};
+use fhirbus::ledger::{self, Block, Genesis, SignedTransaction, State, validate_and_apply_in_place_then};
 use fhirbus::pseudonym::Pseudonym;
 use fhirbus::signature;
 use fhirbus::{Digest, Error, ErrorCode, OrgId};
@@ -59,10 +59,7 @@ impl LedgerState {
     pub fn apply_block(&self, block: Vec<u8>) -> Result<Vec<u8>> {
         let block = Block::decode(&block)?;
         let mut state = self.write()?;
-        let applied = validate_and_apply(&state, &block)?;
-        let events = host::events_json(&applied.events)?;
-        *state = applied.state;
-        Ok(events)
+        Ok(validate_and_apply_in_place_then(&mut state, &block, |events| host::events_json(&events))?)
     }
 
     /// The number of blocks applied.

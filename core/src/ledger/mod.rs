@@ -23,4 +23,4 @@ pub use block::{Block, BlockHeader, Genesis, GenesisMember, NetworkPolicy};
 pub use network::EmbeddedNetwork;
 pub use state::State;
 pub use tx::{SignedTransaction, Transaction, TxBody};
-pub use validate::{Applied, validate_and_apply, validate_and_apply_chain, validate_and_apply_in_place};
+pub use validate::{Applied, validate_and_apply, validate_and_apply_chain, validate_and_apply_in_place, validate_and_apply_in_place_then};

@@ -143,11 +143,22 @@ pub fn validate_and_apply(state: &State, block: &Block) -> Result<Applied> {
 /// parts of the state the block changes (or freeing the old ones). If the block is invalid,
 /// or a panic unwinds through here, the state is put back as it was.
 pub fn validate_and_apply_in_place(state: &mut State, block: &Block) -> Result<Vec<AuditEvent>> {
+    validate_and_apply_in_place_then(state, block, Ok)
+}
+
+/// [`validate_and_apply_in_place`], with `then` given the block's events before the block is
+/// kept: if it fails, the block is rolled back as well. For a layer that must turn the events
+/// into its own form and, when that fails, report the failure with the state unchanged.
+pub fn validate_and_apply_in_place_then<T, E: From<Error>>(
+    state: &mut State,
+    block: &Block,
+    then: impl FnOnce(Vec<AuditEvent>) -> core::result::Result<T, E>,
+) -> core::result::Result<T, E> {
     let checkpoint = state.checkpoint();
     let undo = RollBackUnlessKept { state, checkpoint: Some(checkpoint) };
-    let events = validate_into(undo.state, block)?;
+    let result = then(validate_into(undo.state, block)?)?;
     undo.keep();
-    Ok(events)
+    Ok(result)
 }
 
 /// Rolls the state back to the checkpoint when dropped, unless the block was kept.
