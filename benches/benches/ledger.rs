@@ -2,6 +2,13 @@
 //! native backend, on 1 and 2 threads, side by side with running the same blocks' signature
 //! checks alone; then the memory the state takes per registered record.
 //!
+//! Two ways, for each size and thread count:
+//! - the same block validated again and again against one state (its touched paths and the
+//!   block stay warm from round to round);
+//! - the next block of a chain of distinct blocks each round, on a state that grows by a block
+//!   a round, as a node runs: once keeping the state `validate_and_apply` returns (and
+//!   dropping the one before), once with `validate_and_apply_in_place`.
+//!
 //! Goals (issue 5): at least 25,000 transactions per second on these 2 cores; validation at
 //! most 10% above the signature checks alone. `LEDGER_RECORDS` sets the record count of the
 //! memory measurement (default 1,000,000), after which the bookkeeping of 1,000 registrations
@@ -17,8 +24,13 @@
 //!   validation or the signature checks alone (compare their CPU and wall times under `time`).
 //! - `LEDGER_PROBE=cold` times one apply of `LEDGER_BLOCK` (default 100) right after another,
 //!   right after the block's signature checks and right after `LEDGER_OTHER_MIB` (default 4)
-//!   MiB of other memory writes.
+//!   MiB of other memory writes; and the block's signature checks right after other checks
+//!   and right after an apply.
 //! - `LEDGER_PROBE=large` applies on the large state (after the memory measurement).
+//! - `LEDGER_PROBE=chain` runs a chain of `LEDGER_APPLY_N` (default 100) blocks of
+//!   `LEDGER_BLOCK` (default 100) in place, each after its signature checks alone, and times
+//!   both; with `LEDGER_CHAIN_APPLY=1` it applies without signature checks (the bookkeeping
+//!   alone, with the caches as the checks leave them).
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
@@ -327,7 +339,8 @@ fn cold_apply_probe(f: &mut Fixture) -> fhirbus::Result<()> {
             checks.run()?;
             checks_after_apply += start.elapsed();
         }
-        println!("checks: {:.0} us after checks, {:.0} us after an apply", checks_warm.as_secs_f64() * 1e6 / n as f64, checks_after_apply.as_secs_f64() * 1e6 / n as f64);
+        let us = |d: std::time::Duration| d.as_secs_f64() * 1e6 / n.max(1) as f64;
+        println!("the block's signature checks, 1 thread: {:.0} us right after other checks, {:.0} us right after an apply", us(checks_warm), us(checks_after_apply));
         for round in 0..n {
             apply()?;
             warm += apply()?;
@@ -337,7 +350,6 @@ fn cold_apply_probe(f: &mut Fixture) -> fhirbus::Result<()> {
             std::hint::black_box(&mut other);
             after_other += apply()?;
         }
-        let us = |d: std::time::Duration| d.as_secs_f64() * 1e6 / n.max(1) as f64;
         println!(
             "apply a block of {size} without signature checks, 1 thread: {:.0} us after another apply, {:.0} us after the block's signature checks, {:.0} us after {other_mib} MiB of other writes",
             us(warm),
@@ -508,6 +520,22 @@ fn main() -> fhirbus::Result<()> {
     );
     if let Some(ns) = report.median("on the large state") {
         println!("  {:.1} us of bookkeeping per registration with {records} records", ns / 1000.0 / 1000.0);
+    }
+
+    // The same in place, as a node keeps its state: the next 1,000 registrations each time
+    // (a block made, untimed, against the state as it now is).
+    let mut times = Vec::new();
+    for round in 0..rounds() {
+        let txs = entries(&g, 1000, (done + (round + 1) * 1000) as u64)?.into_iter().map(|e| Transaction::register_record(CHAIN, e)).collect();
+        time += 1;
+        let block = unsigned(&mut g.state, txs, time, &g.validators)?;
+        let start = std::time::Instant::now();
+        fhirbus::ledger::validate::apply_unverified_in_place_for_benchmarks(&mut g.state, &block)?;
+        times.push(start.elapsed().as_secs_f64());
+    }
+    times.sort_by(f64::total_cmp);
+    if let Some(median) = times.get(times.len() / 2) {
+        println!("  {:.1} us of bookkeeping per registration in place with {records} records (median of {} blocks of 1,000)", median * 1e6 / 1000.0, times.len());
     }
     Ok(())
 }
