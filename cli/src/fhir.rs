@@ -1,8 +1,10 @@
 //! The FHIR REST calls the CLI makes: create or update a resource with a client-chosen id
 //! (PUT), and read a version (GET `[type]/[id]/_history/[vid]`), over HTTP or HTTPS.
 //!
-//! HTTPS runs on rustls with AWS-LC's algorithms and trusts Mozilla's root certificates, or,
-//! with `--fhir-ca`, only the certificates of that PEM file (a hospital network's own CA).
+//! HTTPS runs on rustls with AWS-LC's algorithms and trusts Mozilla's root certificates; with
+//! `--fhir-roots system`, the operating system's trust store instead (through
+//! rustls-platform-verifier); with `--fhir-ca`, only the certificates of that PEM file (a
+//! hospital network's own CA).
 //! Error text names neither the URL nor the host: a URL here is an opened pointer.
 
 use std::path::Path;
@@ -13,17 +15,27 @@ use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
 
 use crate::CliError;
 
+/// The roots a server's certificate is checked against when no CA file is given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Roots {
+    /// Mozilla's root certificates, built in.
+    Mozilla,
+    /// The operating system's trust store.
+    System,
+}
+
 /// A client for the custodians' FHIR servers.
 pub struct Fhir {
     agent: ureq::Agent,
 }
 
 impl Fhir {
-    /// A client that trusts the certificates in the PEM file `ca`, or Mozilla's roots.
-    pub fn new(ca: Option<&Path>) -> Result<Self, CliError> {
-        let roots = match ca {
-            Some(path) => RootCerts::new_with_certs(&read_certificates(path)?),
-            None => RootCerts::WebPki,
+    /// A client that trusts the certificates in the PEM file `ca`, or else `roots`.
+    pub fn new(ca: Option<&Path>, roots: Roots) -> Result<Self, CliError> {
+        let roots = match (ca, roots) {
+            (Some(path), _) => RootCerts::new_with_certs(&read_certificates(path)?),
+            (None, Roots::Mozilla) => RootCerts::WebPki,
+            (None, Roots::System) => RootCerts::PlatformVerifier,
         };
         let tls = TlsConfig::builder()
             .provider(TlsProvider::Rustls)
@@ -118,7 +130,7 @@ fn tls_reason(e: &rustls::Error) -> String {
     use rustls::CertificateError as C;
     match e {
         rustls::Error::InvalidCertificate(C::UnknownIssuer) => {
-            "TLS: the server's certificate is from an unknown issuer (a private CA needs --fhir-ca)".into()
+            "TLS: the server's certificate is from an unknown issuer (a private CA needs --fhir-ca, or --fhir-roots system if the system trusts it)".into()
         }
         rustls::Error::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
             "TLS: the server's certificate is not valid for its name".into()
@@ -175,8 +187,14 @@ mod tests {
         std::fs::create_dir_all(&dir)?;
         let not_pem = dir.join("not.pem");
         std::fs::write(&not_pem, b"no PEM here")?;
-        assert!(Fhir::new(Some(&not_pem)).is_err_and(|e| e.message.contains("no certificate")));
-        assert!(Fhir::new(Some(&dir.join("missing.pem"))).is_err());
+        assert!(Fhir::new(Some(&not_pem), Roots::Mozilla).is_err_and(|e| e.message.contains("no certificate")));
+        assert!(Fhir::new(Some(&dir.join("missing.pem")), Roots::Mozilla).is_err());
         std::fs::remove_dir_all(&dir)
+    }
+
+    #[test]
+    fn both_kinds_of_roots_make_a_client() {
+        assert!(Fhir::new(None, Roots::Mozilla).is_ok());
+        assert!(Fhir::new(None, Roots::System).is_ok());
     }
 }

@@ -65,10 +65,13 @@ struct Cli {
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     json: bool,
-    /// Trust only the CA certificates in this PEM file for https:// FHIR servers (by default,
-    /// Mozilla's roots).
+    /// Trust only the CA certificates in this PEM file for https:// FHIR servers.
     #[arg(long, global = true)]
     fhir_ca: Option<PathBuf>,
+    /// Which roots https:// FHIR servers are checked against without --fhir-ca: Mozilla's, built
+    /// in, or the operating system's (where a hospital network's own CA is usually installed).
+    #[arg(long, global = true, value_enum, default_value_t = fhir::Roots::Mozilla, conflicts_with = "fhir_ca")]
+    fhir_roots: fhir::Roots,
     #[command(subcommand)]
     command: Command,
 }
@@ -472,7 +475,7 @@ fn base64_of(bytes: &[u8]) -> String {
 fn run(cli: Cli) -> Result<(), CliError> {
     let mut out = Out::new(cli.json);
     // Only the commands that reach FHIR servers read the CA file.
-    let fhir = || Fhir::new(cli.fhir_ca.as_deref());
+    let fhir = || Fhir::new(cli.fhir_ca.as_deref(), cli.fhir_roots);
     match cli.command {
         Command::Demo { fhir_a, fhir_b } => return demo::run(&cli.dir, &fhir()?, &fhir_a, &fhir_b, &mut out),
         Command::Create { members, validators, no_emergency_access } => create(&cli.dir, &members, validators, !no_emergency_access, &mut out)?,

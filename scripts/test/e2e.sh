@@ -101,6 +101,11 @@ cp "$work/out" "$tls/refusal"
 check "and the error names neither the URL nor the host" python3 -c "import sys; t=open('$tls/refusal').read(); sys.exit('tls-1' in t or '127.0.0.1' in t)"
 refuse "a CA file with no certificate in it" "no certificate" "$bin" --dir "$net" --fhir-ca "$tls/server.key" register --custodian hospital-a --patient "$patient" --url "$tls_url"
 check "register over HTTPS, trusting the network's CA" "$bin" --dir "$net" --fhir-ca "$tls/ca.pem" register --custodian hospital-a --patient "$patient" --url "$tls_url"
+# The operating system's roots: the network's CA is not among them, until the trust store the
+# platform verifier reads (SSL_CERT_FILE, as OpenSSL's) holds it.
+refuse "the system's roots do not know the network's CA" "unknown issuer" "$bin" --dir "$net" --fhir-roots system register --custodian hospital-a --patient "$patient" --url "$tls_url"
+check "register over HTTPS through the system's trust store" env SSL_CERT_FILE="$tls/ca.pem" "$bin" --dir "$net" --fhir-roots system register --custodian hospital-a --patient "$patient" --url "$tls_url"
+refuse "a CA file or the system's roots, not both" "cannot be used with" "$bin" --dir "$net" --fhir-roots system --fhir-ca "$tls/ca.pem" verify
 check "break the glass fetches over HTTPS and HTTP alike" "$bin" --dir "$net" --fhir-ca "$tls/ca.pem" access --requester hospital-b --patient "$patient" --purpose ETREAT
 check "the HTTPS record was fetched and its digest checked" grep -q "tls-1/_history/1 and its digest matches" "$work/last"
 kill "$tls_server" 2>/dev/null || true
