@@ -33,7 +33,7 @@
 //!   alone, with the caches as the checks leave them).
 
 use std::alloc::{GlobalAlloc, Layout};
-use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize, Ordering};
 
 use fhirbus::ledger::block::{Block, BlockHeader, GenesisMember, NetworkPolicy};
 use fhirbus::ledger::tx::{PublicKeyBytes, TX_VERSION, Transaction, TxBody};
@@ -193,11 +193,16 @@ fn entries(f: &Fixture, n: usize, offset: u64) -> fhirbus::Result<Vec<SignedReco
 fn record_block(f: &mut Fixture, n: usize) -> fhirbus::Result<Block> {
     let txs = entries(f, n, 0)?.into_iter().map(|e| Transaction::register_record(CHAIN, e)).collect();
     let mut block = unsigned(&mut f.state, txs, T0 + 20, &f.validators)?;
-    let mut after = apply_unverified_for_benchmarks(&f.state, &block)?;
-    block.header.state_root = after.state_root();
-    block.qc = f.validators.iter().map(|v| block.header.sign(v)).collect::<fhirbus::Result<_>>()?;
+    seal(&f.state, &mut block, &f.validators)?;
     validate_and_apply(&f.state, &block)?;
     Ok(block)
+}
+
+/// Give `block` the state root it leads to from `state`, and the validators' signatures.
+fn seal(state: &State, block: &mut Block, validators: &[SigningKey]) -> fhirbus::Result<()> {
+    block.header.state_root = apply_unverified_for_benchmarks(state, block)?.state_root();
+    block.qc = validators.iter().map(|v| block.header.sign(v)).collect::<fhirbus::Result<_>>()?;
+    Ok(())
 }
 
 /// `count` distinct valid blocks of `n` registrations, each following the one before from
@@ -209,14 +214,44 @@ fn chain(f: &Fixture, n: usize, count: usize) -> fhirbus::Result<Vec<(Block, Sig
     for i in 0..count {
         let txs = entries(f, n, (1_000_000 + i * n) as u64)?.into_iter().map(|e| Transaction::register_record(CHAIN, e)).collect();
         let mut block = unsigned(&mut state, txs, T0 + 20 + i as u64, &f.validators)?;
-        block.header.state_root = apply_unverified_for_benchmarks(&state, &block)?.state_root();
-        block.qc = f.validators.iter().map(|v| block.header.sign(v)).collect::<fhirbus::Result<_>>()?;
+        seal(&state, &mut block, &f.validators)?;
         let checks = SignatureChecksForBenchmarks::gather(&state, &block)?;
         // Again, now that the header (which the next block links to) is final.
         state = apply_unverified_for_benchmarks(&state, &block)?;
         blocks.push((block, checks));
     }
     Ok(blocks)
+}
+
+/// Hands a chain's blocks out one at a time: `stage` copies the next, untimed, and `take` gives
+/// it to the timed operation. (A lock and an atomic only to cross into the pool.)
+struct Feeder<'a> {
+    blocks: &'a [(Block, SignatureChecksForBenchmarks)],
+    staged: std::sync::Mutex<Option<Block>>,
+    handed: AtomicUsize,
+}
+
+impl<'a> Feeder<'a> {
+    fn new(blocks: &'a [(Block, SignatureChecksForBenchmarks)]) -> Self {
+        Self { blocks, staged: std::sync::Mutex::new(None), handed: AtomicUsize::new(0) }
+    }
+
+    fn stage(&self) {
+        let at = self.handed.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut staged) = self.staged.lock() {
+            *staged = self.blocks.get(at).map(|(block, _)| block.clone());
+        }
+    }
+
+    fn take(&self) -> fhirbus::Result<Block> {
+        let ran_out = || fhirbus::Error::new(fhirbus::ErrorCode::Internal, "the chain ran out");
+        self.staged.lock().map_err(|_| ran_out())?.take().ok_or_else(ran_out)
+    }
+
+    /// Whether more blocks were asked for than there are.
+    fn ran_out(&self) -> bool {
+        self.handed.load(Ordering::Relaxed) > self.blocks.len()
+    }
 }
 
 /// Validation along a chain, as a node runs it: each round applies the next block of a chain
@@ -237,13 +272,11 @@ fn chain_of_blocks(n: usize, threads: usize) -> fhirbus::Result<()> {
         fhirbus::ledger::validate_and_apply_chain(state, &blocks.iter().map(|(b, _)| b.clone()).collect::<Vec<_>>())?;
     }
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|_| fhirbus::ErrorCode::Internal)?;
-    let (mut checked, mut copied, mut applied) = (0usize, 0usize, 0usize);
-    // The block each setup copies for the operation after it (a lock only to cross into the pool).
-    let (next_copied, next_applied) = (std::sync::Mutex::new(None), std::sync::Mutex::new(None));
+    let mut checked = 0usize;
+    let (copying_feed, in_place_feed) = (Feeder::new(&copying_blocks), Feeder::new(&blocks));
     let (copying_state, state) = (&mut copying.state, &mut in_place.state);
     const COPY: &str = "validate_and_apply, keeping the new state";
     const IN_PLACE: &str = "validate_and_apply_in_place";
-    let ran_out = || fhirbus::Error::new(fhirbus::ErrorCode::Internal, "the chain ran out");
     let report = pool.install(|| {
         compare(
             &format!("validate and apply the next block of a chain of {n} record registrations each, {threads} thread(s)"),
@@ -256,36 +289,22 @@ fn chain_of_blocks(n: usize, threads: usize) -> fhirbus::Result<()> {
                 }),
                 candidate_with_setup(
                     COPY,
+                    || copying_feed.stage(),
                     || {
-                        if let Ok(mut next) = next_copied.lock() {
-                            *next = copying_blocks.get(copied).map(|(block, _)| block.clone());
-                        }
-                        copied += 1;
-                    },
-                    || {
-                        let block = next_copied.lock().map_err(|_| ran_out())?.take().ok_or_else(ran_out)?;
-                        let next = validate_and_apply(copying_state, &block)?;
+                        let next = validate_and_apply(copying_state, &copying_feed.take()?)?;
                         *copying_state = next.state;
                         Ok::<_, fhirbus::Error>(next.events.len())
                     },
                 ),
                 candidate_with_setup(
                     IN_PLACE,
-                    || {
-                        if let Ok(mut next) = next_applied.lock() {
-                            *next = blocks.get(applied).map(|(block, _)| block.clone());
-                        }
-                        applied += 1;
-                    },
-                    || {
-                        let block = next_applied.lock().map_err(|_| ran_out())?.take().ok_or_else(ran_out)?;
-                        fhirbus::ledger::validate_and_apply_in_place(state, &block).map(|events| events.len())
-                    },
+                    || in_place_feed.stage(),
+                    || fhirbus::ledger::validate_and_apply_in_place(state, &in_place_feed.take()?).map(|events| events.len()),
                 ),
             ],
         )
     });
-    if applied.max(copied) > blocks.len() {
+    if copying_feed.ran_out() || in_place_feed.ran_out() {
         println!("  (the chain of {} blocks ran out: no figure)", blocks.len());
         return Ok(());
     }

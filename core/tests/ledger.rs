@@ -266,17 +266,19 @@ fn a_block_that_fails_in_place_leaves_the_state_as_it_was() {
     let rotate = w.tx(T0 + 53, TxBody::RotateDataKeyEpoch { custodian: w.a.id.clone(), patient: patient(1), epoch: 2 }).sign(&[&w.a.sign]).unwrap();
     w.net.submit(rotate, Timestamp(T0 + 53)).unwrap();
     let (block, _) = w.net.produce_block(Timestamp(T0 + 60)).unwrap();
+    let validators: Vec<SigningKey> = w.validators.iter().map(sk_clone).collect();
+    let quorum = |b: &Block| validators.iter().map(|v| b.header.sign(v).unwrap()).collect();
     let reseal = |mut b: Block, state: &State| {
         b.header.tx_root = Block::tx_root(&b.txs).unwrap();
         b.header.state_root = fhirbus::ledger::validate::apply_unverified_for_benchmarks(state, &b).unwrap().state_root();
-        b.qc = w.validators.iter().map(|v| b.header.sign(v).unwrap()).collect();
+        b.qc = quorum(&b);
         b
     };
 
     let before = fingerprint(node.net.state());
     let mut wrong_root = block.clone();
     wrong_root.header.state_root = Digest::sha256(b"another state");
-    wrong_root.qc = w.validators.iter().map(|v| wrong_root.header.sign(v).unwrap()).collect();
+    wrong_root.qc = quorum(&wrong_root);
     let e = node.net.apply_block(&wrong_root).unwrap_err();
     assert!(e.detail().contains("state root"), "{e}");
     assert_eq!(fingerprint(node.net.state()), before);
@@ -299,7 +301,7 @@ fn a_block_that_fails_in_place_leaves_the_state_as_it_was() {
     let again = w.tx(T0 + 54, TxBody::RotateDataKeyEpoch { custodian: w.a.id.clone(), patient: patient(1), epoch: 2 }).sign(&[&w.a.sign]).unwrap();
     twice.txs.push(again);
     twice.header.tx_root = Block::tx_root(&twice.txs).unwrap();
-    twice.qc = w.validators.iter().map(|v| twice.header.sign(v).unwrap()).collect();
+    twice.qc = quorum(&twice);
     let e = node.net.apply_block(&twice).unwrap_err();
     assert!(e.detail().starts_with("transaction 4:"), "{e}");
     assert_eq!(fingerprint(node.net.state()), before);

@@ -298,14 +298,12 @@ impl Commitment {
     pub fn root(&mut self) -> Digest {
         if !self.pending.is_empty() {
             let writes: Vec<Write> = core::mem::take(&mut self.pending).into_iter().collect();
-            if self.undo.is_some() {
-                let before = self.stored_all(&writes);
-                if let Some(undo) = &mut self.undo {
-                    // The earliest value of a key is the one to restore.
-                    for ((key, _), value) in writes.iter().zip(before) {
-                        undo.entry(*key).or_insert(value);
-                    }
+            if let Some(mut undo) = self.undo.take() {
+                // The earliest value of a key is the one to restore.
+                for ((key, _), value) in writes.iter().zip(self.stored_all(&writes)) {
+                    undo.entry(*key).or_insert(value);
                 }
+                self.undo = Some(undo);
             }
             self.merge(&writes);
         }

@@ -154,9 +154,15 @@ pub fn validate_and_apply_in_place_then<T, E: From<Error>>(
     block: &Block,
     then: impl FnOnce(Vec<AuditEvent>) -> core::result::Result<T, E>,
 ) -> core::result::Result<T, E> {
+    in_place(state, |next| then(validate_into(next, block)?))
+}
+
+/// Run `apply` on `state` from a checkpoint: kept if it succeeds, rolled back if it fails or
+/// panics.
+fn in_place<T, E>(state: &mut State, apply: impl FnOnce(&mut State) -> core::result::Result<T, E>) -> core::result::Result<T, E> {
     let checkpoint = state.checkpoint();
     let undo = RollBackUnlessKept { state, checkpoint: Some(checkpoint) };
-    let result = then(validate_into(undo.state, block)?)?;
+    let result = apply(undo.state)?;
     undo.keep();
     Ok(result)
 }
@@ -293,10 +299,23 @@ fn check_and_apply_streaming(next: &mut State, block: &Block, ready: &mut dyn Fn
     if next.commitment.root() != h.state_root {
         return Err(Error::new(ErrorCode::BadSignature, "state root does not match the state after the block"));
     }
-    next.height = h.height;
-    next.time = h.time;
-    next.last_hash = h.hash()?;
+    advance(next, h)?;
     Ok(events)
+}
+
+/// Make `header` the state's last block.
+fn advance(state: &mut State, header: &super::block::BlockHeader) -> Result<()> {
+    state.height = header.height;
+    state.time = header.time;
+    state.last_hash = header.hash()?;
+    Ok(())
+}
+
+/// Apply a block's transactions without any signature or header check, and advance to it.
+fn apply_unverified(next: &mut State, block: &Block) -> Result<()> {
+    apply_txs_streaming(next, block, &mut drop)?;
+    next.commitment.root();
+    advance(next, &block.header)
 }
 
 /// Apply a block's transactions to a copy of `state` without running any signature check or
@@ -305,11 +324,7 @@ fn check_and_apply_streaming(next: &mut State, block: &Block, ready: &mut dyn Fn
 #[doc(hidden)]
 pub fn apply_unverified_for_benchmarks(state: &State, block: &Block) -> Result<State> {
     let mut next = state.clone();
-    apply_txs_streaming(&mut next, block, &mut drop)?;
-    next.commitment.root();
-    next.height = block.header.height;
-    next.time = block.header.time;
-    next.last_hash = block.header.hash()?;
+    apply_unverified(&mut next, block)?;
     Ok(next)
 }
 
@@ -317,15 +332,7 @@ pub fn apply_unverified_for_benchmarks(state: &State, block: &Block) -> Result<S
 /// (checkpoint included). Only for benchmarks; never for data from outside.
 #[doc(hidden)]
 pub fn apply_unverified_in_place_for_benchmarks(state: &mut State, block: &Block) -> Result<()> {
-    let checkpoint = state.checkpoint();
-    let undo = RollBackUnlessKept { state, checkpoint: Some(checkpoint) };
-    apply_txs_streaming(undo.state, block, &mut drop)?;
-    undo.state.commitment.root();
-    undo.state.height = block.header.height;
-    undo.state.time = block.header.time;
-    undo.state.last_hash = block.header.hash()?;
-    undo.keep();
-    Ok(())
+    in_place(state, |next| apply_unverified(next, block))
 }
 
 /// The signature checks `block` needs against `state` (the quorum certificate's and every
