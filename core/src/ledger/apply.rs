@@ -4,7 +4,6 @@
 //! parallel after its transactions are applied in order (a key rotated earlier in the block is
 //! the one a later transaction is checked against).
 
-use std::sync::Arc;
 
 use super::audit::{AuditAction, AuditEvent};
 use super::block::quorum;
@@ -19,18 +18,21 @@ use crate::record::SignedRecordEntry;
 use crate::signature::{Domain, Signature, VerifyingKey};
 use crate::time::Timestamp;
 
-/// A signature check queued by [`State::apply_tx`].
-pub(crate) struct SigCheck {
+/// A signature check queued by [`State::apply_tx`]. The message and the signature are the
+/// block's and its prepared values', borrowed: they outlive the checks, so a check costs no
+/// allocation, no shared count and no free on the thread that runs it. The key is copied, as
+/// a later transaction of the block may rotate it out of the state.
+pub(crate) struct SigCheck<'a> {
     pub(crate) tx_index: usize,
     pub(crate) key: VerifyingKey,
     pub(crate) domain: Domain,
-    pub(crate) msg: Arc<Vec<u8>>,
-    pub(crate) sig: Signature,
+    pub(crate) msg: &'a [u8],
+    pub(crate) sig: &'a Signature,
 }
 
-impl SigCheck {
+impl SigCheck<'_> {
     pub(crate) fn run(&self) -> Result<()> {
-        self.key.verify(self.domain, &self.msg, &self.sig)
+        self.key.verify(self.domain, self.msg, self.sig)
     }
 }
 
@@ -59,9 +61,9 @@ impl State {
     }
 
     /// Queue the check of `sig` against `keys` at `at`.
-    fn queue(keys: &KeySet, sig: &Signature, at: Timestamp, domain: Domain, msg: &Arc<Vec<u8>>, cx: &TxContext, checks: &mut Vec<SigCheck>) -> Result<()> {
+    fn queue<'a>(keys: &KeySet, sig: &'a Signature, at: Timestamp, domain: Domain, msg: &'a [u8], cx: &TxContext, checks: &mut Vec<SigCheck<'a>>) -> Result<()> {
         let key = keys.verifying_key_at(&sig.key_id, at)?.clone();
-        checks.push(SigCheck { tx_index: cx.index, key, domain, msg: Arc::clone(msg), sig: sig.clone() });
+        checks.push(SigCheck { tx_index: cx.index, key, domain, msg, sig });
         Ok(())
     }
 
@@ -73,13 +75,13 @@ impl State {
     }
 
     /// The transaction is signed by a current key of active member `org`.
-    fn signed_by_member(&self, org: &OrgId, stx: &SignedTransaction, msg: &Arc<Vec<u8>>, cx: &TxContext, checks: &mut Vec<SigCheck>) -> Result<()> {
+    fn signed_by_member<'a>(&self, org: &OrgId, stx: &'a SignedTransaction, msg: &'a [u8], cx: &TxContext, checks: &mut Vec<SigCheck<'a>>) -> Result<()> {
         let member = self.active_member(org)?;
         Self::queue(&member.keys, Self::one_signature(stx)?, stx.tx.time, Domain::Transaction, msg, cx, checks)
     }
 
     /// The transaction carries signatures of more than two thirds of the council.
-    fn signed_by_council(&self, stx: &SignedTransaction, msg: &Arc<Vec<u8>>, cx: &TxContext, checks: &mut Vec<SigCheck>) -> Result<()> {
+    fn signed_by_council<'a>(&self, stx: &'a SignedTransaction, msg: &'a [u8], cx: &TxContext, checks: &mut Vec<SigCheck<'a>>) -> Result<()> {
         let mut signers: Vec<&OrgId> = Vec::new();
         for sig in &stx.signatures {
             let signer = self
@@ -100,7 +102,7 @@ impl State {
     }
 
     /// The transaction is signed by the patient (or, where allowed, a delegate).
-    fn signed_by_patient(&self, p: &Pseudonym, delegates: bool, stx: &SignedTransaction, msg: &Arc<Vec<u8>>, cx: &TxContext, checks: &mut Vec<SigCheck>) -> Result<()> {
+    fn signed_by_patient<'a>(&self, p: &Pseudonym, delegates: bool, stx: &'a SignedTransaction, msg: &'a [u8], cx: &TxContext, checks: &mut Vec<SigCheck<'a>>) -> Result<()> {
         let patient = self.enrolled(p)?;
         let sig = Self::one_signature(stx)?;
         let keys = if delegates && patient.delegates.get(&sig.key_id).is_ok() { &patient.delegates } else { &patient.keys };
@@ -135,7 +137,7 @@ impl State {
 
     /// Check and apply one transaction. Envelope checks (chain, time window, replay) come
     /// first, then the body's rule; signature checks are queued in `checks`.
-    pub(crate) fn apply_tx(&mut self, stx: &SignedTransaction, prepared: &PreparedTx, cx: &TxContext, checks: &mut Vec<SigCheck>) -> Result<AuditEvent> {
+    pub(crate) fn apply_tx<'a>(&mut self, stx: &'a SignedTransaction, prepared: &'a PreparedTx, cx: &TxContext, checks: &mut Vec<SigCheck<'a>>) -> Result<AuditEvent> {
         let tx = &stx.tx;
         if tx.chain != self.chain {
             return refuse(ErrorCode::InvalidValue, "transaction for another chain");
@@ -147,7 +149,7 @@ impl State {
             return refuse(ErrorCode::InvalidValue, "transaction older than the replay window");
         }
         // The bytes the envelope signatures cover (a record registration has none).
-        let envelope = || prepared.msg.as_ref().ok_or_else(|| Error::new(ErrorCode::Internal, "transaction not prepared"));
+        let envelope = || prepared.msg.as_deref().ok_or_else(|| Error::new(ErrorCode::Internal, "transaction not prepared"));
         let id = prepared.id;
         // The replay guard: every applied transaction leaves a committed item that its id
         // names, so an id already named there was applied before. A record registration's id
@@ -287,7 +289,7 @@ impl State {
             TxBody::RegisterRecord { entry } => {
                 let e = &entry.entry;
                 let custodian = self.active_member(&e.custodian)?;
-                let (Some(entry_msg), Some(entry_id)) = (&prepared.entry_msg, prepared.entry_id) else {
+                let (Some(entry_msg), Some(entry_id)) = (prepared.entry_msg.as_deref(), prepared.entry_id) else {
                     return refuse(ErrorCode::Internal, "record transaction not prepared");
                 };
                 Self::queue(&custodian.keys, &entry.signature, e.time, Domain::RecordEntry, entry_msg, cx, checks)?;
@@ -302,7 +304,7 @@ impl State {
                 let e = &entry.entry;
                 self.signed_by_member(&e.custodian, stx, envelope()?, cx, checks)?;
                 let custodian = self.active_member(&e.custodian)?;
-                let (Some(entry_msg), Some(entry_id)) = (&prepared.entry_msg, prepared.entry_id) else {
+                let (Some(entry_msg), Some(entry_id)) = (prepared.entry_msg.as_deref(), prepared.entry_id) else {
                     return refuse(ErrorCode::Internal, "record transaction not prepared");
                 };
                 Self::queue(&custodian.keys, &entry.signature, e.time, Domain::RecordEntry, entry_msg, cx, checks)?;

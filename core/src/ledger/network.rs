@@ -7,7 +7,7 @@
 use super::block::{Block, BlockHeader, Genesis, BLOCK_VERSION, quorum};
 use super::state::State;
 use super::tx::SignedTransaction;
-use super::validate::{Applied, apply_txs, validate_and_apply_in_place};
+use super::validate::{Applied, apply_txs_checked, apply_unverified, validate_and_apply_in_place};
 use crate::digest::Digest;
 use crate::error::{Error, ErrorCode, Result};
 use crate::signature::SigningKey;
@@ -54,10 +54,7 @@ impl EmbeddedNetwork {
         let mut trial = self.pending.clone();
         trial.push(tx.clone());
         let probe = self.unsigned_block(trial, now)?;
-        let (_, _, checks) = apply_txs(&self.state, &probe)?;
-        for check in &checks {
-            check.run()?;
-        }
+        apply_txs_checked(&self.state, &probe)?;
         let id = tx.id()?;
         self.pending.push(tx);
         Ok(id)
@@ -89,7 +86,8 @@ impl EmbeddedNetwork {
     pub fn produce_block(&mut self, now: Timestamp) -> Result<(Block, Vec<super::audit::AuditEvent>)> {
         let txs = core::mem::take(&mut self.pending);
         let mut block = self.unsigned_block(txs, now)?;
-        let (mut next, _, _) = apply_txs(&self.state, &block)?;
+        let mut next = self.state.clone();
+        apply_unverified(&mut next, &block)?;
         block.header.state_root = next.state_root();
         block.qc = self.validators.iter().map(|v| block.header.sign(v)).collect::<Result<_>>()?;
         let events = validate_and_apply_in_place(&mut self.state, &block)?;

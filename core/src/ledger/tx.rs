@@ -8,8 +8,6 @@
 //! envelope must then be fully determined by the entry (time equal to the entry's, nonce all
 //! zero, no envelope signatures), leaving nothing unsigned that could vary.
 
-use std::sync::Arc;
-
 use serde::{Deserialize, Serialize};
 use sha2::Digest as _;
 
@@ -285,9 +283,9 @@ pub struct PreparedTx {
     pub id: Digest,
     /// The bytes the envelope signatures cover (none for a record registration, which has no
     /// envelope signature).
-    pub msg: Option<Arc<Vec<u8>>>,
+    pub msg: Option<Vec<u8>>,
     /// The record entry's canonical bytes, for record kinds.
-    pub entry_msg: Option<Arc<Vec<u8>>>,
+    pub entry_msg: Option<Vec<u8>>,
     /// The record entry's id, for record kinds.
     pub entry_id: Option<Digest>,
     /// The Merkle leaf hash of the transaction in its block.
@@ -327,7 +325,7 @@ impl SignedTransaction {
             TxBody::RegisterRecord { entry } | TxBody::SupersedeRecord { entry, .. } => {
                 let bytes = entry.entry.canonical_bytes()?;
                 let id = Digest::sha256(&bytes);
-                (Some(Arc::new(bytes)), Some(id))
+                (Some(bytes), Some(id))
             }
             _ => (None, None),
         };
@@ -341,7 +339,7 @@ impl SignedTransaction {
             _ => {
                 let bytes = self.tx.canonical_bytes()?;
                 let id = Digest::sha256(&bytes);
-                (Some(Arc::new(bytes)), id)
+                (Some(bytes), id)
             }
         };
         // The Merkle leaf covers the id and every signature (the entry's last).

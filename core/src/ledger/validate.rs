@@ -19,7 +19,8 @@
 
 use super::apply::{SigCheck, TxContext};
 use super::audit::AuditEvent;
-use super::block::{Block, quorum};
+use super::block::{Block, BlockHeader, quorum};
+use super::tx::{PreparedTx, SignedTransaction};
 use super::state::{Checkpoint, State};
 use crate::error::{Error, ErrorCode, Result};
 use crate::signature::Domain;
@@ -40,7 +41,6 @@ fn check_error(check: &SigCheck, e: &Error) -> Error {
 }
 
 /// Run `checks` sequentially: the first failure, in order.
-#[cfg(not(feature = "parallel"))]
 fn run_in_order(checks: &[SigCheck]) -> Result<()> {
     for check in checks {
         check.run().map_err(|e| check_error(check, &e))?;
@@ -70,13 +70,29 @@ fn run_checks(checks: &[SigCheck]) -> Result<()> {
     run_in_order(checks)
 }
 
-/// Apply `txs` in order to a copy of `state` as block `height` at `time`, returning the new
-/// state, the events and the queued signature checks (not yet run).
-pub(crate) fn apply_txs(state: &State, block: &Block) -> Result<(State, Vec<AuditEvent>, Vec<SigCheck>)> {
-    let mut all = Vec::new();
+/// What validation derives from a block alone, before any check that needs the state: the
+/// header's signed bytes and each transaction's prepared values. The signature checks borrow
+/// their messages from it, so it outlives them.
+pub(crate) struct PreparedBlock {
+    header_bytes: Vec<u8>,
+    txs: Vec<PreparedTx>,
+}
+
+impl PreparedBlock {
+    fn new(block: &Block) -> Result<Self> {
+        Ok(Self { header_bytes: block.header.canonical_bytes()?, txs: prepare_all(&block.txs)? })
+    }
+}
+
+/// Apply `block`'s transactions to a copy of `state` and run their signature checks in order
+/// (no header or quorum check): whether the transactions would apply now, for a submission.
+pub(crate) fn apply_txs_checked(state: &State, block: &Block) -> Result<State> {
+    let prepared = PreparedBlock::new(block)?;
+    let mut checks = Vec::new();
     let mut next = state.clone();
-    let events = apply_txs_streaming(&mut next, block, &mut |checks| all.extend(checks))?;
-    Ok((next, events, all))
+    apply_txs_streaming(&mut next, block, &prepared.txs, &mut |batch| checks.extend(batch))?;
+    run_in_order(&checks)?;
+    Ok(next)
 }
 
 /// How many signature checks are handed on at a time while a block is applied: about 0.2 ms
@@ -88,14 +104,13 @@ const CHECKS_PER_BATCH: usize = 4;
 /// Apply the block's transactions to `next`, handing the queued signature checks to `ready`
 /// in batches as they are gathered (so that they can run while the rest of the block is
 /// applied). On an error `next` is part-way: the caller drops it or rolls it back.
-fn apply_txs_streaming(next: &mut State, block: &Block, ready: &mut dyn FnMut(Vec<SigCheck>)) -> Result<Vec<AuditEvent>> {
+fn apply_txs_streaming<'a>(next: &mut State, block: &'a Block, prepared: &'a [PreparedTx], ready: &mut dyn FnMut(Vec<SigCheck<'a>>)) -> Result<Vec<AuditEvent>> {
     let time = block.header.time;
-    let prepared = prepare_all(&block.txs)?;
     // A council transaction may queue several checks past a batch's size.
     let batch = || Vec::with_capacity(2 * CHECKS_PER_BATCH);
     let mut checks = batch();
     let mut events = Vec::with_capacity(block.txs.len());
-    for (index, (stx, prep)) in block.txs.iter().zip(&prepared).enumerate() {
+    for (index, (stx, prep)) in block.txs.iter().zip(prepared).enumerate() {
         let cx = TxContext { height: block.header.height, block_time: time, index };
         let event = next
             .apply_tx(stx, prep, &cx, &mut checks)
@@ -116,14 +131,14 @@ fn apply_txs_streaming(next: &mut State, block: &Block, ready: &mut dyn FnMut(Ve
 }
 
 /// Every transaction's canonical bytes, ids and leaf, in parallel where there are threads.
-fn prepare_all(txs: &[super::tx::SignedTransaction]) -> Result<Vec<super::tx::PreparedTx>> {
+fn prepare_all(txs: &[SignedTransaction]) -> Result<Vec<PreparedTx>> {
     #[cfg(feature = "parallel")]
-    let prepared: Vec<Result<super::tx::PreparedTx>> = {
+    let prepared: Vec<Result<PreparedTx>> = {
         use rayon::prelude::*;
-        txs.par_iter().map(super::tx::SignedTransaction::prepare).collect()
+        txs.par_iter().map(SignedTransaction::prepare).collect()
     };
     #[cfg(not(feature = "parallel"))]
-    let prepared: Vec<Result<super::tx::PreparedTx>> = txs.iter().map(super::tx::SignedTransaction::prepare).collect();
+    let prepared: Vec<Result<PreparedTx>> = txs.iter().map(SignedTransaction::prepare).collect();
     prepared
         .into_iter()
         .enumerate()
@@ -196,13 +211,21 @@ impl Drop for RollBackUnlessKept<'_> {
 /// error of the header, the structure or a rule comes first, then the first failing signature
 /// check in block order.
 fn validate_into(next: &mut State, block: &Block) -> Result<Vec<AuditEvent>> {
+    let quorum = check_header_and_quorum(next, block)?;
+    let prepared = PreparedBlock::new(block)?;
+    apply_and_run_checks(next, block, &prepared, quorum)
+}
+
+/// [`apply_prepared`], running the signature checks as they are handed on (on the pool's
+/// other threads with the `parallel` feature, at the end without it).
+fn apply_and_run_checks<'a>(next: &mut State, block: &'a Block, prepared: &'a PreparedBlock, quorum: Vec<crate::signature::VerifyingKey>) -> Result<Vec<AuditEvent>> {
     #[cfg(feature = "parallel")]
     {
         let failures = std::sync::Mutex::new(Vec::<(usize, Error)>::new());
         let events = rayon::in_place_scope(|scope| {
             let mut batch = 0usize;
             let failures = &failures;
-            let mut ready = |checks: Vec<SigCheck>| {
+            let mut ready = |checks: Vec<SigCheck<'a>>| {
                 let seq = batch;
                 batch += 1;
                 scope.spawn(move |_| {
@@ -213,7 +236,7 @@ fn validate_into(next: &mut State, block: &Block) -> Result<Vec<AuditEvent>> {
                     }
                 });
             };
-            check_and_apply_streaming(next, block, &mut ready)
+            apply_prepared(next, block, prepared, quorum, &mut ready)
         })?;
         let mut failures = failures.into_inner().map_err(|_| Error::new(ErrorCode::Internal, "signature check pool"))?;
         failures.sort_by_key(|(seq, _)| *seq);
@@ -225,7 +248,7 @@ fn validate_into(next: &mut State, block: &Block) -> Result<Vec<AuditEvent>> {
     #[cfg(not(feature = "parallel"))]
     {
         let mut checks = Vec::new();
-        let events = check_and_apply_streaming(next, block, &mut |batch| checks.extend(batch))?;
+        let events = apply_prepared(next, block, prepared, quorum, &mut |batch| checks.extend(batch))?;
         run_in_order(&checks)?;
         Ok(events)
     }
@@ -235,47 +258,28 @@ fn validate_into(next: &mut State, block: &Block) -> Result<Vec<AuditEvent>> {
 /// one, with every block's signature checks run together at the end (faster catch-up from a
 /// log, on more cores). Nothing of `state` changes unless all are valid.
 pub fn validate_and_apply_chain(state: &State, blocks: &[Block]) -> Result<Applied> {
+    let in_run = |i: usize, e: &Error| Error::new(e.code(), format!("block {i} of the run: {}", e.detail()));
+    // What each block gives alone is derived first, as the checks borrow it until they run at
+    // the end; a block's error there is reported in its turn, so errors still come in order.
+    let prepared: Vec<Result<PreparedBlock>> = blocks.iter().map(PreparedBlock::new).collect();
     let mut next = state.clone();
     let mut events = Vec::new();
     let mut checks = Vec::new();
-    for (i, block) in blocks.iter().enumerate() {
-        let block_events = check_and_apply_streaming(&mut next, block, &mut |batch| checks.extend(batch))
-            .map_err(|e| Error::new(e.code(), format!("block {i} of the run: {}", e.detail())))?;
+    for (i, (block, prepared)) in blocks.iter().zip(&prepared).enumerate() {
+        let quorum = check_header_and_quorum(&next, block).map_err(|e| in_run(i, &e))?;
+        let prepared = prepared.as_ref().map_err(|e| in_run(i, e))?;
+        let block_events = apply_prepared(&mut next, block, prepared, quorum, &mut |batch| checks.extend(batch)).map_err(|e| in_run(i, &e))?;
         events.extend(block_events);
     }
     run_checks(&checks)?;
     Ok(Applied { state: next, events })
 }
 
-/// The quorum certificate's structure (distinct current validators, more than two thirds),
-/// checked against the validator set before the block; its signatures are returned to be run.
-fn quorum_checks(state: &State, block: &Block) -> Result<Vec<SigCheck>> {
-    let header_bytes = std::sync::Arc::new(block.header.canonical_bytes()?);
-    let mut checks = Vec::with_capacity(block.qc.len() + block.txs.len());
-    let mut seen = Vec::with_capacity(block.qc.len());
-    for sig in &block.qc {
-        let key = state
-            .validators
-            .iter()
-            .find(|v| v.key_id() == sig.key_id)
-            .ok_or_else(|| Error::new(ErrorCode::UnknownKey, "quorum signature by a key outside the validator set"))?;
-        if seen.contains(&sig.key_id) {
-            return Err(Error::new(ErrorCode::BadSignature, "a validator signed twice"));
-        }
-        seen.push(sig.key_id);
-        checks.push(SigCheck { tx_index: usize::MAX, key: key.clone(), domain: Domain::BlockHeader, msg: header_bytes.clone(), sig: sig.clone() });
-    }
-    if seen.len() < quorum(state.validators.len()) {
-        return Err(Error::new(ErrorCode::BadSignature, "quorum certificate short of two thirds of the validators"));
-    }
-    Ok(checks)
-}
-
-/// Every check but the signatures, which are handed to `ready` in order as they are gathered
-/// (the quorum certificate's first), applying the block to `next`; the header is checked
-/// against `next` as it was before the block.
-fn check_and_apply_streaming(next: &mut State, block: &Block, ready: &mut dyn FnMut(Vec<SigCheck>)) -> Result<Vec<AuditEvent>> {
-    let state = &*next;
+/// The header against the state before the block (chain, height, link, time, proposer) and
+/// the quorum certificate's structure (distinct current validators, more than two thirds):
+/// every check of the block before its transactions but the signatures. Returns the key of
+/// each quorum signature, in order.
+fn check_header_and_quorum(state: &State, block: &Block) -> Result<Vec<crate::signature::VerifyingKey>> {
     let h = &block.header;
     block.check_shape()?;
     if h.chain != state.chain {
@@ -293,18 +297,51 @@ fn check_and_apply_streaming(next: &mut State, block: &Block, ready: &mut dyn Fn
     if !state.validators.iter().any(|v| v.key_id() == h.proposer) {
         return Err(Error::new(ErrorCode::UnknownKey, "proposer is not a validator"));
     }
+    let mut keys = Vec::with_capacity(block.qc.len());
+    for sig in &block.qc {
+        let key = state
+            .validators
+            .iter()
+            .find(|v| v.key_id() == sig.key_id)
+            .ok_or_else(|| Error::new(ErrorCode::UnknownKey, "quorum signature by a key outside the validator set"))?;
+        if keys.iter().any(|k: &crate::signature::VerifyingKey| k.key_id() == sig.key_id) {
+            return Err(Error::new(ErrorCode::BadSignature, "a validator signed twice"));
+        }
+        keys.push(key.clone());
+    }
+    if keys.len() < quorum(state.validators.len()) {
+        return Err(Error::new(ErrorCode::BadSignature, "quorum certificate short of two thirds of the validators"));
+    }
+    Ok(keys)
+}
 
-    ready(quorum_checks(state, block)?);
-    let events = apply_txs_streaming(next, block, ready)?;
-    if next.commitment.root() != h.state_root {
+/// The quorum certificate's signature checks, against the keys `quorum` gives in order.
+fn quorum_checks<'a>(block: &'a Block, prepared: &'a PreparedBlock, quorum: Vec<crate::signature::VerifyingKey>) -> Vec<SigCheck<'a>> {
+    let header = prepared.header_bytes.as_slice();
+    block.qc.iter().zip(quorum).map(|(sig, key)| SigCheck { tx_index: usize::MAX, key, domain: Domain::BlockHeader, msg: header, sig }).collect()
+}
+
+/// The rest of the block's checks, after [`check_header_and_quorum`], applying it to `next`:
+/// the signature checks go to `ready` in order as they are gathered (the quorum
+/// certificate's first).
+fn apply_prepared<'a>(
+    next: &mut State,
+    block: &'a Block,
+    prepared: &'a PreparedBlock,
+    quorum: Vec<crate::signature::VerifyingKey>,
+    ready: &mut dyn FnMut(Vec<SigCheck<'a>>),
+) -> Result<Vec<AuditEvent>> {
+    ready(quorum_checks(block, prepared, quorum));
+    let events = apply_txs_streaming(next, block, &prepared.txs, ready)?;
+    if next.commitment.root() != block.header.state_root {
         return Err(Error::new(ErrorCode::BadSignature, "state root does not match the state after the block"));
     }
-    advance(next, h)?;
+    advance(next, &block.header)?;
     Ok(events)
 }
 
 /// Make `header` the state's last block.
-fn advance(state: &mut State, header: &super::block::BlockHeader) -> Result<()> {
+fn advance(state: &mut State, header: &BlockHeader) -> Result<()> {
     state.height = header.height;
     state.time = header.time;
     state.last_hash = header.hash()?;
@@ -312,8 +349,9 @@ fn advance(state: &mut State, header: &super::block::BlockHeader) -> Result<()> 
 }
 
 /// Apply a block's transactions without any signature or header check, and advance to it.
-fn apply_unverified(next: &mut State, block: &Block) -> Result<()> {
-    apply_txs_streaming(next, block, &mut drop)?;
+pub(crate) fn apply_unverified(next: &mut State, block: &Block) -> Result<()> {
+    let prepared = prepare_all(&block.txs)?;
+    apply_txs_streaming(next, block, &prepared, &mut drop)?;
     next.commitment.root();
     advance(next, &block.header)
 }
@@ -337,17 +375,43 @@ pub fn apply_unverified_in_place_for_benchmarks(state: &mut State, block: &Block
 
 /// The signature checks `block` needs against `state` (the quorum certificate's and every
 /// transaction's), gathered but not run: a baseline for what validation costs beyond them.
+/// They own their messages and signatures; [`SignatureChecksForBenchmarks::checks`] lends
+/// them out as validation's checks borrow them from the block.
 #[doc(hidden)]
-pub struct SignatureChecksForBenchmarks(Vec<SigCheck>);
+pub struct SignatureChecksForBenchmarks(Vec<OwnedCheck>);
+
+struct OwnedCheck {
+    tx_index: usize,
+    key: crate::signature::VerifyingKey,
+    domain: Domain,
+    msg: Vec<u8>,
+    sig: crate::signature::Signature,
+}
 
 impl SignatureChecksForBenchmarks {
     /// Gather the checks.
     pub fn gather(state: &State, block: &Block) -> Result<Self> {
-        let mut all = quorum_checks(state, block)?;
-        all.extend(apply_txs(state, block)?.2);
-        Ok(Self(all))
+        let quorum = check_header_and_quorum(state, block)?;
+        let prepared = PreparedBlock::new(block)?;
+        let mut all = Vec::new();
+        let mut next = state.clone();
+        apply_prepared(&mut next, block, &prepared, quorum, &mut |batch| all.extend(batch))?;
+        let owned = all.into_iter().map(|c| OwnedCheck { tx_index: c.tx_index, key: c.key, domain: c.domain, msg: c.msg.to_vec(), sig: c.sig.clone() });
+        Ok(Self(owned.collect()))
     }
 
+    /// The checks, ready to run.
+    pub fn checks(&self) -> ReadyChecksForBenchmarks<'_> {
+        let checks = self.0.iter().map(|c| SigCheck { tx_index: c.tx_index, key: c.key.clone(), domain: c.domain, msg: &c.msg, sig: &c.sig });
+        ReadyChecksForBenchmarks(checks.collect())
+    }
+}
+
+/// [`SignatureChecksForBenchmarks`], ready to run.
+#[doc(hidden)]
+pub struct ReadyChecksForBenchmarks<'a>(Vec<SigCheck<'a>>);
+
+impl ReadyChecksForBenchmarks<'_> {
     /// How many.
     pub fn len(&self) -> usize {
         self.0.len()
