@@ -149,7 +149,7 @@ fn the_whole_flow_applies_and_is_queryable_and_provable() {
     let share = TxBody::ShareDataKey { custodian: w.a.id.clone(), patient: patient(1), epoch: 1, recipient: w.b.id.clone(), wrapped };
     let stx = w.tx(T0 + 3100, share).sign(&[&w.a.sign]).unwrap();
     w.net.submit(stx, Timestamp(T0 + 3100)).unwrap();
-    w.net.produce_block(Timestamp(T0 + 4000)).unwrap();
+    let (_, events2) = w.net.produce_block(Timestamp(T0 + 4000)).unwrap();
 
     let state = w.net.state();
     let records = state.records_of_patient(&patient(1));
@@ -161,6 +161,9 @@ fn the_whole_flow_applies_and_is_queryable_and_provable() {
     assert_eq!(records[0].entry.entry.open_pointer(&key).unwrap(), "http://127.0.0.1:8081/fhir/Observation/o1/_history/1");
     let trail = state.audit_trail(&patient(1));
     assert_eq!(trail.len(), 3, "enrolled, registered, key shared");
+    // The log keeps a registration as its record's position: read back, it is the event
+    // validation gave.
+    assert_eq!(trail, [events, events2].concat());
     assert_eq!(state.org_actions(&w.b.id).len(), 1, "B appears as the recipient of the share");
 
     // A light client checks the record's presence against the header's state root.

@@ -114,12 +114,15 @@ impl State {
     /// A registration has no audit item (`key` is `None`): its record item is its replay
     /// guard and commits all the event says (custodian, patient, entry, time, and the
     /// transaction id, a function of the entry's), but the height, which its block carries.
-    fn record_event(&mut self, key: Option<Digest>, event: AuditEvent) -> Result<()> {
+    /// A registration's event is kept as the position its record was inserted at, `record`.
+    fn record_event(&mut self, key: Option<Digest>, event: &AuditEvent, record: Option<usize>) {
         if let Some(key) = key {
             self.commitment.set(key, Some(event.commitment()));
         }
-        self.audit.append(event);
-        Ok(())
+        match record {
+            Some(record) => self.audit.append_registration(event, record),
+            None => self.audit.append(event.clone()),
+        }
     }
 
     /// The rest of a new entry's rule (its patient enrolled, its epoch current) and its
@@ -156,22 +159,22 @@ impl State {
         // is a function of its entry's id, and its record item is that item; any other
         // transaction has an audit item under its id. (A transaction older than the window
         // is refused by its age first.)
-        let audit_key = match (&tx.body, prepared.entry_id) {
+        let (audit_key, registered) = match (&tx.body, prepared.entry_id) {
             (TxBody::RegisterRecord { entry }, Some(entry_id)) => {
                 // The state is a copy that is dropped, or rolled back, unless the whole block
                 // passes, so the entry may go in before the rest of its rule is checked: one
                 // walk of the records, not two.
-                if !self.records.insert(entry_id, entry) {
+                let Some(at) = self.records.insert(entry_id, entry) else {
                     return refuse(ErrorCode::InvalidValue, "transaction replayed");
-                }
-                None
+                };
+                (None, Some(at))
             }
             _ => {
                 let key = item::audit(&id);
                 if self.commitment.get(&key).is_some() {
                     return refuse(ErrorCode::InvalidValue, "transaction replayed");
                 }
-                Some(key)
+                (Some(key), None)
             }
         };
 
@@ -295,10 +298,7 @@ impl State {
                 Self::queue(&custodian.keys, &entry.signature, e.time, Domain::RecordEntry, entry_msg, cx, checks)?;
                 // The replay guard inserted it.
                 self.commit_new_record(entry_id, entry)?;
-                event.action = AuditAction::RecordRegistered;
-                event.actor = Some(e.custodian.clone());
-                event.patient = Some(e.patient);
-                event.entry = Some(entry_id);
+                event = AuditEvent::registration_by(cx.height, id, entry_id, e);
             }
             TxBody::SupersedeRecord { previous, entry } => {
                 let e = &entry.entry;
@@ -308,7 +308,7 @@ impl State {
                     return refuse(ErrorCode::Internal, "record transaction not prepared");
                 };
                 Self::queue(&custodian.keys, &entry.signature, e.time, Domain::RecordEntry, entry_msg, cx, checks)?;
-                if !self.records.insert(entry_id, entry) {
+                if self.records.insert(entry_id, entry).is_none() {
                     return refuse(ErrorCode::InvalidValue, "record entry already registered");
                 }
                 let old = self.records.get(previous).ok_or_else(|| Error::new(ErrorCode::InvalidValue, "superseded entry is not registered"))?;
@@ -394,7 +394,7 @@ impl State {
                 }
             }
         }
-        self.record_event(audit_key, event.clone())?;
+        self.record_event(audit_key, &event, registered);
         Ok(event)
     }
 }

@@ -106,6 +106,22 @@ impl AuditEvent {
         Self { height, time, tx, action, actor: None, patient: None, subject_org: None, entry: None, purpose: None, permitted: None, emergency: false }
     }
 
+    /// The event of registering `entry` under `id` at block `height`. Everything in it but the
+    /// height follows from the entry (its transaction's id and time are the entry's), so the
+    /// audit log keeps a registration as its record's position and the height.
+    pub(crate) fn registration(height: u64, id: Digest, entry: &crate::record::RecordEntry) -> Self {
+        Self::registration_by(height, super::tx::registration_id(&id), id, entry)
+    }
+
+    /// [`AuditEvent::registration`], by the transaction `tx` (which validation has at hand).
+    pub(crate) fn registration_by(height: u64, tx: Digest, id: Digest, entry: &crate::record::RecordEntry) -> Self {
+        let mut event = Self::new(height, entry.time, tx, AuditAction::RecordRegistered);
+        event.actor = Some(entry.custodian.clone());
+        event.patient = Some(entry.patient);
+        event.entry = Some(id);
+        event
+    }
+
     /// The committed value of the event's state item: SHA-256 over its fields in a fixed
     /// binary layout (each optional field a presence byte, then its bytes length-prefixed).
     pub fn commitment(&self) -> Digest {

@@ -7,8 +7,13 @@
 //! nodes byte for byte, with no reference to count up when it copies them or down when the
 //! copy is freed, and appending an event allocates nothing but, every 64 events, a new chunk
 //! of the vector.
+//!
+//! A registration, by far the most common event, is kept as its record's position and its
+//! height: everything else it says is its record's (see [`AuditEvent::registration`]). So
+//! reading the log, and undoing an append, take the records the log was written with.
 
 use super::audit::AuditEvent;
+use super::records::Records;
 use crate::ids::OrgId;
 use crate::pseudonym::Pseudonym;
 
@@ -21,10 +26,46 @@ struct Head {
     len: usize,
 }
 
+/// An event as the log keeps it.
+#[derive(Clone)]
+enum Kept {
+    /// A registration: the position of the record it registered, and its block's height.
+    Registration { record: usize, height: u64 },
+    /// Any other event, whole (boxed, so that a registration's entry stays small).
+    Whole(Box<AuditEvent>),
+}
+
+/// The parties of an event: its patient, the organisation that acted, the one it was about.
+#[derive(Default)]
+struct Parties<'a> {
+    patient: Option<&'a Pseudonym>,
+    actor: Option<&'a OrgId>,
+    subject: Option<&'a OrgId>,
+}
+
+impl Kept {
+    fn parties<'a>(&'a self, records: &'a Records) -> Parties<'a> {
+        match self {
+            Self::Whole(e) => Parties { patient: e.patient.as_ref(), actor: e.actor.as_ref(), subject: e.subject_org.as_ref() },
+            Self::Registration { record, .. } => records
+                .at(*record)
+                .map(|r| Parties { patient: Some(&r.entry.entry.patient), actor: Some(&r.entry.entry.custodian), subject: None })
+                .unwrap_or_default(),
+        }
+    }
+
+    fn event(&self, records: &Records) -> Option<AuditEvent> {
+        match self {
+            Self::Whole(e) => Some((**e).clone()),
+            Self::Registration { record, height } => records.at(*record).map(|r| AuditEvent::registration(*height, r.id, &r.entry.entry)),
+        }
+    }
+}
+
 /// An event and, for each of its parties, the position of that party's previous event.
 #[derive(Clone)]
 struct Entry {
-    event: AuditEvent,
+    kept: Kept,
     previous_of_patient: Option<usize>,
     previous_of_actor: Option<usize>,
     /// Unset when the subject organisation is the actor: the event is in its trail once.
@@ -76,31 +117,52 @@ fn unlink<K: Ord + Clone>(heads: &mut imbl::OrdMap<K, Head>, key: &K, previous: 
 impl AuditLog {
     /// Append `event` to the log and to the trails of its parties.
     pub fn append(&mut self, event: AuditEvent) {
+        let parties = Parties { patient: event.patient.as_ref(), actor: event.actor.as_ref(), subject: event.subject_org.as_ref() };
+        let previous = self.link_parties(&parties);
+        self.push(Kept::Whole(Box::new(event)), previous);
+    }
+
+    /// Append `event`, the registration of the record at position `record` of the records (as
+    /// [`AuditEvent::registration`] makes it), keeping only that position and its height.
+    pub fn append_registration(&mut self, event: &AuditEvent, record: usize) {
+        let parties = Parties { patient: event.patient.as_ref(), actor: event.actor.as_ref(), subject: event.subject_org.as_ref() };
+        let previous = self.link_parties(&parties);
+        self.push(Kept::Registration { record, height: event.height }, previous);
+    }
+
+    /// Make the next position the newest of each party's trail; returns the previous newest
+    /// of the patient's, the actor's and the subject's.
+    fn link_parties(&mut self, parties: &Parties<'_>) -> [Option<usize>; 3] {
         let at = self.entries.len();
-        let previous_of_patient = event.patient.as_ref().and_then(|p| link(&mut self.by_patient, p, at));
-        let previous_of_actor = event.actor.as_ref().and_then(|org| link(&mut self.by_org, org, at));
-        let previous_of_subject = match (&event.subject_org, &event.actor) {
-            (Some(subject), actor) if actor.as_ref() != Some(subject) => link(&mut self.by_org, subject, at),
+        let of_patient = parties.patient.and_then(|p| link(&mut self.by_patient, p, at));
+        let of_actor = parties.actor.and_then(|org| link(&mut self.by_org, org, at));
+        let of_subject = match (parties.subject, parties.actor) {
+            (Some(subject), actor) if actor != Some(subject) => link(&mut self.by_org, subject, at),
             _ => None,
         };
-        self.entries.push_back(Entry { event, previous_of_patient, previous_of_actor, previous_of_subject });
+        [of_patient, of_actor, of_subject]
+    }
+
+    fn push(&mut self, kept: Kept, [previous_of_patient, previous_of_actor, previous_of_subject]: [Option<usize>; 3]) {
+        self.entries.push_back(Entry { kept, previous_of_patient, previous_of_actor, previous_of_subject });
     }
 
     /// Drop the events from position `len` on, newest first, and put each of their parties'
     /// trails back as it was before the event: a block applied in place that fails is undone
     /// this way. Each event holds its parties' previous positions, so nothing else is kept.
-    pub fn truncate(&mut self, len: usize) {
+    /// `records` must still hold the records the dropped registrations name.
+    pub fn truncate(&mut self, len: usize, records: &Records) {
         while self.entries.len() > len {
             let Some(entry) = self.entries.pop_back() else { break };
-            let event = &entry.event;
-            if let Some(p) = &event.patient {
+            let parties = entry.kept.parties(records);
+            if let Some(p) = parties.patient {
                 unlink(&mut self.by_patient, p, entry.previous_of_patient);
             }
-            if let Some(actor) = &event.actor {
+            if let Some(actor) = parties.actor {
                 unlink(&mut self.by_org, actor, entry.previous_of_actor);
             }
-            if let Some(subject) = &event.subject_org
-                && event.actor.as_ref() != Some(subject)
+            if let Some(subject) = parties.subject
+                && parties.actor != Some(subject)
             {
                 unlink(&mut self.by_org, subject, entry.previous_of_subject);
             }
@@ -118,24 +180,24 @@ impl AuditLog {
     }
 
     /// Every event that concerns patient `p`, oldest first.
-    pub fn of_patient(&self, p: &Pseudonym) -> Vec<&AuditEvent> {
-        self.trail(self.by_patient.get(p), |entry| entry.previous_of_patient)
+    pub fn of_patient(&self, p: &Pseudonym, records: &Records) -> Vec<AuditEvent> {
+        self.trail(self.by_patient.get(p), records, |entry| entry.previous_of_patient)
     }
 
     /// Every event in which `org` acted or was the subject, oldest first.
-    pub fn of_org(&self, org: &OrgId) -> Vec<&AuditEvent> {
-        self.trail(self.by_org.get(org), |entry| {
-            if entry.event.actor.as_ref() == Some(org) { entry.previous_of_actor } else { entry.previous_of_subject }
+    pub fn of_org(&self, org: &OrgId, records: &Records) -> Vec<AuditEvent> {
+        self.trail(self.by_org.get(org), records, |entry| {
+            if entry.kept.parties(records).actor == Some(org) { entry.previous_of_actor } else { entry.previous_of_subject }
         })
     }
 
     /// The trail ending at `head`, following `previous` back, oldest first.
-    fn trail(&self, head: Option<&Head>, previous: impl Fn(&Entry) -> Option<usize>) -> Vec<&AuditEvent> {
+    fn trail(&self, head: Option<&Head>, records: &Records, previous: impl Fn(&Entry) -> Option<usize>) -> Vec<AuditEvent> {
         let Some(head) = head else { return Vec::new() };
         let mut events = Vec::with_capacity(head.len);
         let mut at = Some(head.newest);
         while let Some(entry) = at.and_then(|i| self.entries.get(i)) {
-            events.push(&entry.event);
+            events.extend(entry.kept.event(records));
             at = previous(entry);
         }
         events.reverse();
@@ -162,8 +224,61 @@ mod tests {
         e
     }
 
-    fn heights(events: Vec<&AuditEvent>) -> Vec<u64> {
+    fn heights(events: Vec<AuditEvent>) -> Vec<u64> {
         events.iter().map(|e| e.height).collect()
+    }
+
+    fn records() -> Records {
+        Records::default()
+    }
+
+    /// Register, in `records`, a record of `patient` by `custodian`, and return the event of
+    /// its registration at height `n` and the record's position.
+    fn registration(records: &mut Records, n: u64, patient: u8, custodian: &str) -> (AuditEvent, usize) {
+        use crate::record::{NewRecordEntry, RecordEntry, SignedRecordEntry};
+        let new = NewRecordEntry {
+            custodian: org(custodian),
+            patient: Pseudonym([patient; 32]),
+            resource_type: crate::ResourceType::new("Observation").unwrap(),
+            digest: Digest::sha256(&n.to_le_bytes()),
+            epoch: 1,
+            time: Timestamp(n),
+            pointer: "https://fhir.example/Observation/1",
+        };
+        let mut fill = |buf: &mut [u8]| -> crate::Result<()> {
+            buf.fill(7);
+            Ok(())
+        };
+        let entry = RecordEntry::seal(new, &crate::pointer::DataKey::from_bytes(&[9; 32]).unwrap(), &mut fill).unwrap();
+        // Never checked here: any signature does.
+        let signature = crate::signature::Signature::from_bytes(crate::ids::KeyId([1; 32]), &[1; 64]).unwrap();
+        let id = Digest::sha256(&n.to_be_bytes());
+        let at = records.insert(id, &SignedRecordEntry { entry, signature }).unwrap();
+        let event = AuditEvent::registration(n, id, &records.at(at).unwrap().entry.entry);
+        (event, at)
+    }
+
+    /// An event's patient, actor and subject (by number), and whether it is a registration.
+    type Described = (Option<u8>, Option<u8>, Option<u8>, bool);
+
+    /// The log of the described events (each a registration of its patient by its actor,
+    /// when marked so), with the records it names, and every event whole.
+    fn log_of(parties: &[Described]) -> (AuditLog, Records, Vec<AuditEvent>) {
+        let names = ["a", "b", "c"];
+        let name = |i: u8| names.get(usize::from(i)).copied().unwrap_or("a");
+        let (mut log, mut records, mut all) = (AuditLog::default(), Records::default(), Vec::new());
+        for (n, (p, a, s, registers)) in parties.iter().enumerate() {
+            if *registers {
+                let (e, at) = registration(&mut records, n as u64, p.unwrap_or(0), name(a.unwrap_or(0)));
+                log.append_registration(&e, at);
+                all.push(e);
+            } else {
+                let e = event(n as u64, *p, a.map(name), s.map(name));
+                log.append(e.clone());
+                all.push(e);
+            }
+        }
+        (log, records, all)
     }
 
     #[test]
@@ -174,13 +289,13 @@ mod tests {
         log.append(event(2, None, Some("a"), Some("a")));
         log.append(event(3, Some(1), None, Some("b")));
         log.append(event(4, Some(2), Some("a"), Some("c")));
-        assert_eq!(heights(log.of_patient(&Pseudonym([1; 32]))), [0, 3]);
-        assert_eq!(heights(log.of_patient(&Pseudonym([2; 32]))), [1, 4]);
-        assert!(log.of_patient(&Pseudonym([3; 32])).is_empty());
+        assert_eq!(heights(log.of_patient(&Pseudonym([1; 32]), &records())), [0, 3]);
+        assert_eq!(heights(log.of_patient(&Pseudonym([2; 32]), &records())), [1, 4]);
+        assert!(log.of_patient(&Pseudonym([3; 32]), &records()).is_empty());
         // Acting and being the subject both count, and an event with "a" in both roles once.
-        assert_eq!(heights(log.of_org(&org("a"))), [0, 1, 2, 4]);
-        assert_eq!(heights(log.of_org(&org("b"))), [1, 3]);
-        assert_eq!(heights(log.of_org(&org("c"))), [4]);
+        assert_eq!(heights(log.of_org(&org("a"), &records())), [0, 1, 2, 4]);
+        assert_eq!(heights(log.of_org(&org("b"), &records())), [1, 3]);
+        assert_eq!(heights(log.of_org(&org("c"), &records())), [4]);
         assert_eq!(log.len(), 5);
     }
 
@@ -191,64 +306,62 @@ mod tests {
         let mut b = a.clone();
         b.append(event(1, Some(1), Some("a"), None));
         a.append(event(2, Some(1), Some("b"), Some("a")));
-        assert_eq!(heights(a.of_patient(&Pseudonym([1; 32]))), [0, 2]);
-        assert_eq!(heights(b.of_patient(&Pseudonym([1; 32]))), [0, 1]);
-        assert_eq!(heights(a.of_org(&org("a"))), [0, 2]);
-        assert_eq!(heights(b.of_org(&org("a"))), [0, 1]);
+        assert_eq!(heights(a.of_patient(&Pseudonym([1; 32]), &records())), [0, 2]);
+        assert_eq!(heights(b.of_patient(&Pseudonym([1; 32]), &records())), [0, 1]);
+        assert_eq!(heights(a.of_org(&org("a"), &records())), [0, 2]);
+        assert_eq!(heights(b.of_org(&org("a"), &records())), [0, 1]);
     }
 
     /// Every party's trail, to compare two logs by.
-    fn trails(log: &AuditLog) -> Vec<Vec<u64>> {
-        let patients = (0u8..4).map(|p| heights(log.of_patient(&Pseudonym([p; 32]))));
-        let orgs = ["a", "b", "c"].map(org).into_iter().map(|o| heights(log.of_org(&o)));
+    fn trails(log: &AuditLog, records: &Records) -> Vec<Vec<AuditEvent>> {
+        let patients = (0u8..4).map(|p| log.of_patient(&Pseudonym([p; 32]), records));
+        let orgs = ["a", "b", "c"].map(org).into_iter().map(|o| log.of_org(&o, records));
         patients.chain(orgs).collect()
+    }
+
+    fn parties() -> impl proptest::strategy::Strategy<Value = Vec<Described>> {
+        use proptest::prelude::*;
+        proptest::collection::vec((proptest::option::of(0u8..4), proptest::option::of(0u8..3), proptest::option::of(0u8..3), any::<bool>()), 0..60)
     }
 
     proptest::proptest! {
         /// Truncating a log to an earlier length gives back that log, trails included, and
-        /// it takes appends as the original did.
+        /// it takes appends as the original did; registrations, kept as their records'
+        /// positions, are undone from the records.
         #[test]
-        fn truncating_undoes_appends(parties in proptest::collection::vec((proptest::option::of(0u8..4), proptest::option::of(0u8..3), proptest::option::of(0u8..3)), 0..60), keep in 0usize..60) {
-            let names = ["a", "b", "c"];
-            let name = |i: u8| names.get(usize::from(i)).copied().unwrap_or("a");
-            let events: Vec<AuditEvent> = parties.iter().enumerate().map(|(n, (p, a, s))| event(n as u64, *p, a.map(name), s.map(name))).collect();
-            let keep = keep.min(events.len());
-            let mut prefix = AuditLog::default();
-            events.iter().take(keep).for_each(|e| prefix.append(e.clone()));
-            let mut whole = AuditLog::default();
-            events.iter().for_each(|e| whole.append(e.clone()));
-            whole.truncate(keep);
+        fn truncating_undoes_appends(parties in parties(), keep in 0usize..60) {
+            let keep = keep.min(parties.len());
+            let (mut whole, records, _) = log_of(&parties);
+            let (mut prefix, _, _) = log_of(&parties[..keep]);
+            whole.truncate(keep, &records);
             proptest::prop_assert_eq!(whole.len(), keep);
-            proptest::prop_assert_eq!(trails(&whole), trails(&prefix));
-            for e in events.iter().skip(keep) {
-                whole.append(e.clone());
-                prefix.append(e.clone());
+            proptest::prop_assert_eq!(trails(&whole, &records), trails(&prefix, &records));
+            // The same events again (a registration's record keeps its position).
+            let (again, _, _) = log_of(&parties);
+            for log in [&mut whole, &mut prefix] {
+                for at in keep..again.len() {
+                    if let Some(entry) = again.entries.get(at) {
+                        let parties = entry.kept.parties(&records);
+                        let previous = log.link_parties(&parties);
+                        log.push(entry.kept.clone(), previous);
+                    }
+                }
             }
-            proptest::prop_assert_eq!(trails(&whole), trails(&prefix));
+            proptest::prop_assert_eq!(trails(&whole, &records), trails(&prefix, &records));
         }
-    }
 
-    proptest::proptest! {
-        /// Any sequence of events: each party's trail is exactly the events that concern it,
-        /// in order (a model that filters the whole log).
+        /// Any sequence of events, registrations among them: each party's trail is exactly
+        /// the events that concern it, whole and in order (a model that filters the log).
         #[test]
-        fn trails_are_the_filtered_log(parties in proptest::collection::vec((proptest::option::of(0u8..4), proptest::option::of(0u8..3), proptest::option::of(0u8..3)), 0..80)) {
-            let names = ["a", "b", "c"];
-            let name = |i: u8| names.get(usize::from(i)).copied().unwrap_or("a");
-            let mut log = AuditLog::default();
-            let mut all = Vec::new();
-            for (n, (p, actor, subject)) in parties.iter().enumerate() {
-                let e = event(n as u64, *p, actor.map(name), subject.map(name));
-                all.push(e.clone());
-                log.append(e);
-            }
+        fn trails_are_the_filtered_log(parties in parties()) {
+            let (log, records, all) = log_of(&parties);
             for p in 0u8..4 {
-                let expected: Vec<u64> = all.iter().filter(|e| e.patient == Some(Pseudonym([p; 32]))).map(|e| e.height).collect();
-                proptest::prop_assert_eq!(heights(log.of_patient(&Pseudonym([p; 32]))), expected);
+                let expected: Vec<AuditEvent> = all.iter().filter(|e| e.patient == Some(Pseudonym([p; 32]))).cloned().collect();
+                proptest::prop_assert_eq!(log.of_patient(&Pseudonym([p; 32]), &records), expected);
             }
-            for o in names.map(org) {
-                let expected: Vec<u64> = all.iter().filter(|e| e.actor.as_ref() == Some(&o) || e.subject_org.as_ref() == Some(&o)).map(|e| e.height).collect();
-                proptest::prop_assert_eq!(heights(log.of_org(&o)), expected);
+            for o in ["a", "b", "c"].map(org) {
+                let expected: Vec<AuditEvent> = all.iter().filter(|e| e.actor.as_ref() == Some(&o) || e.subject_org.as_ref() == Some(&o)).cloned().collect();
+                proptest::prop_assert_eq!(log.of_org(&o, &records), expected);
             }
         }
     }

@@ -29,22 +29,27 @@ impl core::fmt::Debug for Records {
 }
 
 impl Records {
-    /// Register `entry` under `id`, unless `id` is taken: then nothing changes and the answer
-    /// is false.
-    pub fn insert(&mut self, id: Digest, entry: &SignedRecordEntry) -> bool {
+    /// Register `entry` under `id` and give its position, unless `id` is taken: then nothing
+    /// changes and the answer is `None`.
+    pub fn insert(&mut self, id: Digest, entry: &SignedRecordEntry) -> Option<usize> {
         let at = self.entries.len();
         // One walk of the map for a new id, the usual case.
         if let Some(taken) = self.by_id.insert(id, at) {
             self.by_id.insert(id, taken);
-            return false;
+            return None;
         }
         self.entries.push_back(RecordState { id, entry: entry.clone(), superseded_by: None });
-        true
+        Some(at)
     }
 
     /// The entry registered under `id`.
     pub fn get(&self, id: &Digest) -> Option<&RecordState> {
         self.by_id.get(id).and_then(|at| self.entries.get(*at))
+    }
+
+    /// The entry registered at position `at` (in registration order).
+    pub fn at(&self, at: usize) -> Option<&RecordState> {
+        self.entries.get(at)
     }
 
     /// Record that `by` superseded the entry registered under `id`; false if there is none.
@@ -128,12 +133,12 @@ mod tests {
         let mut a = Records::default();
         let (id1, e1) = entry(1);
         let (id2, e2) = entry(2);
-        assert!(a.insert(id1, &e1) && a.len() == 1);
+        assert!(a.insert(id1, &e1) == Some(0) && a.len() == 1);
         let mut b = a.clone();
         // A taken id changes nothing, whatever entry comes with it.
-        assert!(!b.insert(id1, &e2));
+        assert!(b.insert(id1, &e2).is_none());
         assert_eq!(b.get(&id1).map(|r| &r.entry), Some(&e1));
-        assert!(b.insert(id2, &e2));
+        assert!(b.insert(id2, &e2) == Some(1) && b.at(1).is_some_and(|r| r.id == id2));
         assert!(b.set_superseded_by(&id1, id2));
         assert_eq!((a.len(), b.len()), (1, 2));
         assert_eq!(a.get(&id1).and_then(|r| r.superseded_by), None);
@@ -149,7 +154,7 @@ mod tests {
         records.insert(ids[0], &signed[0]);
         records.insert(ids[1], &signed[1]);
         let len = records.begin_undo();
-        assert!(records.insert(ids[2], &signed[2]) && records.insert(ids[3], &signed[3]));
+        assert!(records.insert(ids[2], &signed[2]).is_some() && records.insert(ids[3], &signed[3]).is_some());
         assert!(records.set_superseded_by(&ids[0], ids[2]));
         assert!(records.set_superseded_by(&ids[2], ids[3]));
         assert!(records.set_superseded_by(&ids[0], ids[3]));
@@ -158,6 +163,6 @@ mod tests {
         assert!(records.get(&ids[2]).is_none() && records.get(&ids[3]).is_none());
         assert_eq!(records.get(&ids[0]).map(|r| r.superseded_by), Some(None));
         // The ids are free again.
-        assert!(records.insert(ids[2], &signed[2]));
+        assert_eq!(records.insert(ids[2], &signed[2]), Some(2));
     }
 }

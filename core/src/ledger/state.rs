@@ -316,10 +316,11 @@ impl State {
     /// Put the state back as it was at `checkpoint`.
     pub(crate) fn roll_back(&mut self, checkpoint: Checkpoint) {
         let Checkpoint { mut rest, records, audit } = checkpoint;
+        // The audit log first: its registrations name records the roll-back drops.
+        rest.audit = core::mem::take(&mut self.audit);
+        rest.audit.truncate(audit, &self.records);
         rest.records = core::mem::take(&mut self.records);
         rest.records.roll_back(records);
-        rest.audit = core::mem::take(&mut self.audit);
-        rest.audit.truncate(audit);
         rest.commitment = core::mem::take(&mut self.commitment);
         rest.commitment.roll_back();
         *self = rest;
@@ -466,16 +467,16 @@ impl State {
     /// All record entries of a patient, in registration order (superseded ones included).
     pub fn records_of_patient(&self, p: &Pseudonym) -> Vec<&RecordState> {
         // The patient's audit trail lists every registration in order: no second index.
-        self.registered(self.audit.of_patient(p), None)
+        self.registered(self.audit.of_patient(p, &self.records), None)
     }
 
     /// All record entries a custodian registered, in registration order.
     pub fn records_of_custodian(&self, org: &OrgId) -> Vec<&RecordState> {
-        self.registered(self.audit.of_org(org), Some(org))
+        self.registered(self.audit.of_org(org, &self.records), Some(org))
     }
 
     /// The entries registered by the events of `trail` (by `actor`, if given), in order.
-    fn registered(&self, trail: Vec<&AuditEvent>, actor: Option<&OrgId>) -> Vec<&RecordState> {
+    fn registered(&self, trail: Vec<AuditEvent>, actor: Option<&OrgId>) -> Vec<&RecordState> {
         trail
             .into_iter()
             .filter(|e| e.action.registers_a_record() && actor.is_none_or(|a| e.actor.as_ref() == Some(a)))
@@ -495,12 +496,12 @@ impl State {
 
     /// A patient's audit trail: every event that concerns them, in order.
     pub fn audit_trail(&self, p: &Pseudonym) -> Vec<AuditEvent> {
-        self.audit.of_patient(p).into_iter().cloned().collect()
+        self.audit.of_patient(p, &self.records)
     }
 
     /// An organisation's own actions, in order.
     pub fn org_actions(&self, org: &OrgId) -> Vec<AuditEvent> {
-        self.audit.of_org(org).into_iter().cloned().collect()
+        self.audit.of_org(org, &self.records)
     }
 
     /// Every consent of a patient (revoked ones included), in grant order.

@@ -292,6 +292,15 @@ pub struct PreparedTx {
     pub leaf: Digest,
 }
 
+/// The id of the transaction that registers the entry with id `entry_id`: SHA-256 of a tag and
+/// the entry id (a registration's envelope is fixed by its entry).
+pub(crate) fn registration_id(entry_id: &Digest) -> Digest {
+    let mut h = sha2::Sha256::new();
+    h.update(b"fhirbus/v1/register-record\0");
+    h.update(entry_id.as_bytes());
+    Digest(h.finalize().into())
+}
+
 /// A transaction with its signatures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -330,12 +339,7 @@ impl SignedTransaction {
             _ => (None, None),
         };
         let (msg, id) = match (&self.tx.body, entry_id) {
-            (TxBody::RegisterRecord { .. }, Some(entry_id)) => {
-                let mut h = sha2::Sha256::new();
-                h.update(b"fhirbus/v1/register-record\0");
-                h.update(entry_id.as_bytes());
-                (None, Digest(h.finalize().into()))
-            }
+            (TxBody::RegisterRecord { .. }, Some(entry_id)) => (None, registration_id(&entry_id)),
             _ => {
                 let bytes = self.tx.canonical_bytes()?;
                 let id = Digest::sha256(&bytes);
