@@ -7,7 +7,7 @@ use core::cmp::Ordering;
 
 use crate::error::{Error, ErrorCode, Result};
 
-/// Bounds on what [`parse`] accepts.
+/// Bounds on what `parse` accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// The largest input, in bytes.

@@ -1,6 +1,6 @@
 //! The semantic rules: what each transaction needs (who signs, what must already hold) and
 //! what it changes. Applying never checks a signature itself: it resolves which key must have
-//! signed what and queues the check ([`SigCheck`]), so that a block's checks can run in
+//! signed what and queues the check (`SigCheck`), so that a block's checks can run in
 //! parallel after its transactions are applied in order (a key rotated earlier in the block is
 //! the one a later transaction is checked against).
 

@@ -9,7 +9,7 @@
 //! of the vector.
 //!
 //! A registration, by far the most common event, is kept as its record's position and its
-//! height: everything else it says is its record's (see [`AuditEvent::registration`]). So
+//! height: everything else it says is its record's (see `AuditEvent::registration`). So
 //! reading the log, and undoing an append, take the records the log was written with.
 
 use super::audit::AuditEvent;
@@ -123,7 +123,7 @@ impl AuditLog {
     }
 
     /// Append `event`, the registration of the record at position `record` of the records (as
-    /// [`AuditEvent::registration`] makes it), keeping only that position and its height.
+    /// `AuditEvent::registration` makes it), keeping only that position and its height.
     pub fn append_registration(&mut self, event: &AuditEvent, record: usize) {
         let parties = Parties { patient: event.patient.as_ref(), actor: event.actor.as_ref(), subject: event.subject_org.as_ref() };
         let previous = self.link_parties(&parties);
