@@ -43,10 +43,16 @@ struct Parties<'a> {
     subject: Option<&'a OrgId>,
 }
 
+impl<'a> Parties<'a> {
+    fn of(event: &'a AuditEvent) -> Self {
+        Self { patient: event.patient.as_ref(), actor: event.actor.as_ref(), subject: event.subject_org.as_ref() }
+    }
+}
+
 impl Kept {
     fn parties<'a>(&'a self, records: &'a Records) -> Parties<'a> {
         match self {
-            Self::Whole(e) => Parties { patient: e.patient.as_ref(), actor: e.actor.as_ref(), subject: e.subject_org.as_ref() },
+            Self::Whole(e) => Parties::of(e),
             Self::Registration { record, .. } => records
                 .at(*record)
                 .map(|r| Parties { patient: Some(&r.entry.entry.patient), actor: Some(&r.entry.entry.custodian), subject: None })
@@ -117,16 +123,14 @@ fn unlink<K: Ord + Clone>(heads: &mut imbl::OrdMap<K, Head>, key: &K, previous: 
 impl AuditLog {
     /// Append `event` to the log and to the trails of its parties.
     pub fn append(&mut self, event: AuditEvent) {
-        let parties = Parties { patient: event.patient.as_ref(), actor: event.actor.as_ref(), subject: event.subject_org.as_ref() };
-        let previous = self.link_parties(&parties);
+        let previous = self.link_parties(&Parties::of(&event));
         self.push(Kept::Whole(Box::new(event)), previous);
     }
 
     /// Append `event`, the registration of the record at position `record` of the records (as
     /// `AuditEvent::registration` makes it), keeping only that position and its height.
     pub fn append_registration(&mut self, event: &AuditEvent, record: usize) {
-        let parties = Parties { patient: event.patient.as_ref(), actor: event.actor.as_ref(), subject: event.subject_org.as_ref() };
-        let previous = self.link_parties(&parties);
+        let previous = self.link_parties(&Parties::of(event));
         self.push(Kept::Registration { record, height: event.height }, previous);
     }
 

@@ -23,7 +23,7 @@ use super::block::{Block, BlockHeader, quorum};
 use super::tx::{PreparedTx, SignedTransaction};
 use super::state::{Checkpoint, State};
 use crate::error::{Error, ErrorCode, Result};
-use crate::signature::Domain;
+use crate::signature::{Domain, Signature, VerifyingKey};
 
 /// What applying a block produced.
 #[derive(Debug, Clone)]
@@ -218,7 +218,7 @@ fn validate_into(next: &mut State, block: &Block) -> Result<Vec<AuditEvent>> {
 
 /// [`apply_prepared`], running the signature checks as they are handed on (on the pool's
 /// other threads with the `parallel` feature, at the end without it).
-fn apply_and_run_checks<'a>(next: &mut State, block: &'a Block, prepared: &'a PreparedBlock, quorum: Vec<crate::signature::VerifyingKey>) -> Result<Vec<AuditEvent>> {
+fn apply_and_run_checks<'a>(next: &mut State, block: &'a Block, prepared: &'a PreparedBlock, quorum: Vec<VerifyingKey>) -> Result<Vec<AuditEvent>> {
     #[cfg(feature = "parallel")]
     {
         let failures = std::sync::Mutex::new(Vec::<(usize, Error)>::new());
@@ -279,7 +279,7 @@ pub fn validate_and_apply_chain(state: &State, blocks: &[Block]) -> Result<Appli
 /// the quorum certificate's structure (distinct current validators, more than two thirds):
 /// every check of the block before its transactions but the signatures. Returns the key of
 /// each quorum signature, in order.
-fn check_header_and_quorum(state: &State, block: &Block) -> Result<Vec<crate::signature::VerifyingKey>> {
+fn check_header_and_quorum(state: &State, block: &Block) -> Result<Vec<VerifyingKey>> {
     let h = &block.header;
     block.check_shape()?;
     if h.chain != state.chain {
@@ -304,7 +304,7 @@ fn check_header_and_quorum(state: &State, block: &Block) -> Result<Vec<crate::si
             .iter()
             .find(|v| v.key_id() == sig.key_id)
             .ok_or_else(|| Error::new(ErrorCode::UnknownKey, "quorum signature by a key outside the validator set"))?;
-        if keys.iter().any(|k: &crate::signature::VerifyingKey| k.key_id() == sig.key_id) {
+        if keys.iter().any(|k: &VerifyingKey| k.key_id() == sig.key_id) {
             return Err(Error::new(ErrorCode::BadSignature, "a validator signed twice"));
         }
         keys.push(key.clone());
@@ -316,7 +316,7 @@ fn check_header_and_quorum(state: &State, block: &Block) -> Result<Vec<crate::si
 }
 
 /// The quorum certificate's signature checks, against the keys `quorum` gives in order.
-fn quorum_checks<'a>(block: &'a Block, prepared: &'a PreparedBlock, quorum: Vec<crate::signature::VerifyingKey>) -> Vec<SigCheck<'a>> {
+fn quorum_checks<'a>(block: &'a Block, prepared: &'a PreparedBlock, quorum: Vec<VerifyingKey>) -> Vec<SigCheck<'a>> {
     let header = prepared.header_bytes.as_slice();
     block.qc.iter().zip(quorum).map(|(sig, key)| SigCheck { tx_index: usize::MAX, key, domain: Domain::BlockHeader, msg: header, sig }).collect()
 }
@@ -328,7 +328,7 @@ fn apply_prepared<'a>(
     next: &mut State,
     block: &'a Block,
     prepared: &'a PreparedBlock,
-    quorum: Vec<crate::signature::VerifyingKey>,
+    quorum: Vec<VerifyingKey>,
     ready: &mut dyn FnMut(Vec<SigCheck<'a>>),
 ) -> Result<Vec<AuditEvent>> {
     ready(quorum_checks(block, prepared, quorum));
@@ -382,10 +382,10 @@ pub struct SignatureChecksForBenchmarks(Vec<OwnedCheck>);
 
 struct OwnedCheck {
     tx_index: usize,
-    key: crate::signature::VerifyingKey,
+    key: VerifyingKey,
     domain: Domain,
     msg: Vec<u8>,
-    sig: crate::signature::Signature,
+    sig: Signature,
 }
 
 impl SignatureChecksForBenchmarks {
