@@ -337,7 +337,7 @@ fn cold_apply_probe(f: &mut Fixture) -> fhirbus::Result<()> {
     let n = env_usize("LEDGER_APPLY_N", 300);
     let block = record_block(f, size)?;
     let gathered = SignatureChecksForBenchmarks::gather(&f.state, &block)?;
-        let checks = gathered.checks();
+    let checks = gathered.checks();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().map_err(|_| fhirbus::ErrorCode::Internal)?;
     let state = &f.state;
     pool.install(|| {

@@ -1,10 +1,10 @@
 //! Result codes and the per-thread last error message.
 //!
-//! The numbers are the core's [`ErrorCode`](fhirbus::ErrorCode) numbers, unchanged, with 0 for success: a result
-//! is the core code's own number (`ErrorCode::as_u32`), passed through, so a code is never
-//! lost in translation. The `fhirbus_code` table below mirrors `ErrorCode` only so that the
-//! header can name each number; the tests check that it matches the core exactly in both
-//! directions (number and name), so it cannot drift.
+//! The numbers are the core's [`ErrorCode`](fhirbus::ErrorCode) numbers, unchanged, with 0
+//! for success: a result is the core code's own number (`ErrorCode::as_u32`), passed through,
+//! so a code is never lost in translation. The `fhirbus_code` table below mirrors `ErrorCode`
+//! only so that the header can name each number; the tests check that it matches the core
+//! exactly in both directions (number and name), so it cannot drift.
 
 use std::cell::RefCell;
 

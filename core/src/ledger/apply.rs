@@ -4,7 +4,6 @@
 //! parallel after its transactions are applied in order (a key rotated earlier in the block is
 //! the one a later transaction is checked against).
 
-
 use super::audit::{AuditAction, AuditEvent};
 use super::block::quorum;
 use super::state::{Patient, State, item, parse_key, record_commitment, value_hash};

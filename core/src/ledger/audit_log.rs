@@ -14,6 +14,7 @@
 
 use super::audit::AuditEvent;
 use super::records::Records;
+use super::state::RecordState;
 use crate::ids::OrgId;
 use crate::pseudonym::Pseudonym;
 
@@ -57,6 +58,15 @@ impl Kept {
                 .at(*record)
                 .map(|r| Parties { patient: Some(&r.entry.entry.patient), actor: Some(&r.entry.entry.custodian), subject: None })
                 .unwrap_or_default(),
+        }
+    }
+
+    /// The record the event registered, if it registered one.
+    fn registered<'r>(&self, records: &'r Records) -> Option<&'r RecordState> {
+        match self {
+            Self::Whole(e) if e.action.registers_a_record() => e.entry.as_ref().and_then(|id| records.get(id)),
+            Self::Whole(_) => None,
+            Self::Registration { record, .. } => records.at(*record),
         }
     }
 
@@ -185,27 +195,47 @@ impl AuditLog {
 
     /// Every event that concerns patient `p`, oldest first.
     pub fn of_patient(&self, p: &Pseudonym, records: &Records) -> Vec<AuditEvent> {
-        self.trail(self.by_patient.get(p), records, |entry| entry.previous_of_patient)
+        self.patient_trail(p).into_iter().filter_map(|kept| kept.event(records)).collect()
     }
 
     /// Every event in which `org` acted or was the subject, oldest first.
     pub fn of_org(&self, org: &OrgId, records: &Records) -> Vec<AuditEvent> {
-        self.trail(self.by_org.get(org), records, |entry| {
+        self.org_trail(org, records).into_iter().filter_map(|kept| kept.event(records)).collect()
+    }
+
+    /// The records the events of patient `p` registered, in registration order (new versions
+    /// included): read off the trail, with no event made.
+    pub fn registered_for_patient<'r>(&self, p: &Pseudonym, records: &'r Records) -> Vec<&'r RecordState> {
+        self.patient_trail(p).into_iter().filter_map(|kept| kept.registered(records)).collect()
+    }
+
+    /// The records `org` registered, in registration order.
+    pub fn registered_by_org<'r>(&self, org: &OrgId, records: &'r Records) -> Vec<&'r RecordState> {
+        let trail = self.org_trail(org, records).into_iter();
+        trail.filter(|kept| kept.parties(records).actor == Some(org)).filter_map(|kept| kept.registered(records)).collect()
+    }
+
+    fn patient_trail(&self, p: &Pseudonym) -> Vec<&Kept> {
+        self.trail(self.by_patient.get(p), |entry| entry.previous_of_patient)
+    }
+
+    fn org_trail(&self, org: &OrgId, records: &Records) -> Vec<&Kept> {
+        self.trail(self.by_org.get(org), |entry| {
             if entry.kept.parties(records).actor == Some(org) { entry.previous_of_actor } else { entry.previous_of_subject }
         })
     }
 
     /// The trail ending at `head`, following `previous` back, oldest first.
-    fn trail(&self, head: Option<&Head>, records: &Records, previous: impl Fn(&Entry) -> Option<usize>) -> Vec<AuditEvent> {
+    fn trail(&self, head: Option<&Head>, previous: impl Fn(&Entry) -> Option<usize>) -> Vec<&Kept> {
         let Some(head) = head else { return Vec::new() };
-        let mut events = Vec::with_capacity(head.len);
+        let mut trail = Vec::with_capacity(head.len);
         let mut at = Some(head.newest);
         while let Some(entry) = at.and_then(|i| self.entries.get(i)) {
-            events.extend(entry.kept.event(records));
+            trail.push(&entry.kept);
             at = previous(entry);
         }
-        events.reverse();
-        events
+        trail.reverse();
+        trail
     }
 }
 
@@ -366,6 +396,18 @@ mod tests {
             for o in ["a", "b", "c"].map(org) {
                 let expected: Vec<AuditEvent> = all.iter().filter(|e| e.actor.as_ref() == Some(&o) || e.subject_org.as_ref() == Some(&o)).cloned().collect();
                 proptest::prop_assert_eq!(log.of_org(&o, &records), expected);
+            }
+            // The records read off the trails are those the trails' registrations name.
+            let registered = |keep: &dyn Fn(&AuditEvent) -> bool| -> Vec<Digest> {
+                all.iter().filter(|e| e.action.registers_a_record() && keep(e)).filter_map(|e| e.entry).collect()
+            };
+            let ids = |list: Vec<&RecordState>| -> Vec<Digest> { list.into_iter().map(|r| r.id).collect() };
+            for p in 0u8..4 {
+                let patient = Pseudonym([p; 32]);
+                proptest::prop_assert_eq!(ids(log.registered_for_patient(&patient, &records)), registered(&|e| e.patient == Some(patient)));
+            }
+            for o in ["a", "b", "c"].map(org) {
+                proptest::prop_assert_eq!(ids(log.registered_by_org(&o, &records)), registered(&|e| e.actor.as_ref() == Some(&o)));
             }
         }
     }

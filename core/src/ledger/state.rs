@@ -467,21 +467,12 @@ impl State {
     /// All record entries of a patient, in registration order (superseded ones included).
     pub fn records_of_patient(&self, p: &Pseudonym) -> Vec<&RecordState> {
         // The patient's audit trail lists every registration in order: no second index.
-        self.registered(self.audit.of_patient(p, &self.records), None)
+        self.audit.registered_for_patient(p, &self.records)
     }
 
     /// All record entries a custodian registered, in registration order.
     pub fn records_of_custodian(&self, org: &OrgId) -> Vec<&RecordState> {
-        self.registered(self.audit.of_org(org, &self.records), Some(org))
-    }
-
-    /// The entries registered by the events of `trail` (by `actor`, if given), in order.
-    fn registered(&self, trail: Vec<AuditEvent>, actor: Option<&OrgId>) -> Vec<&RecordState> {
-        trail
-            .into_iter()
-            .filter(|e| e.action.registers_a_record() && actor.is_none_or(|a| e.actor.as_ref() == Some(a)))
-            .filter_map(|e| e.entry.as_ref().and_then(|id| self.records.get(id)))
-            .collect()
+        self.audit.registered_by_org(org, &self.records)
     }
 
     /// The current data key epoch of (patient, custodian): 1 until rotated.

@@ -20,8 +20,8 @@
 use super::apply::{SigCheck, TxContext};
 use super::audit::AuditEvent;
 use super::block::{Block, BlockHeader, quorum};
-use super::tx::{PreparedTx, SignedTransaction};
 use super::state::{Checkpoint, State};
+use super::tx::{PreparedTx, SignedTransaction};
 use crate::error::{Error, ErrorCode, Result};
 use crate::signature::{Domain, Signature, VerifyingKey};
 
@@ -87,10 +87,10 @@ impl PreparedBlock {
 /// Apply `block`'s transactions to a copy of `state` and run their signature checks in order
 /// (no header or quorum check): whether the transactions would apply now, for a submission.
 pub(crate) fn apply_txs_checked(state: &State, block: &Block) -> Result<State> {
-    let prepared = PreparedBlock::new(block)?;
+    let prepared = prepare_all(&block.txs)?;
     let mut checks = Vec::new();
     let mut next = state.clone();
-    apply_txs_streaming(&mut next, block, &prepared.txs, &mut |batch| checks.extend(batch))?;
+    apply_txs_streaming(&mut next, block, &prepared, &mut |batch| checks.extend(batch))?;
     run_in_order(&checks)?;
     Ok(next)
 }
