@@ -35,16 +35,17 @@
 use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize, Ordering};
 
-use fhirbus::ledger::block::{Block, BlockHeader, GenesisMember, NetworkPolicy};
-use fhirbus::ledger::tx::{PublicKeyBytes, TX_VERSION, Transaction, TxBody};
+use fhirbus::ledger::block::{Block, BlockHeader};
+use fhirbus::ledger::tx::Transaction;
 use fhirbus::ledger::validate::{SignatureChecksForBenchmarks, apply_unverified_for_benchmarks};
-use fhirbus::ledger::{Genesis, State, validate_and_apply};
+use fhirbus::ledger::{State, validate_and_apply};
 use fhirbus::pointer::DataKey;
 use fhirbus::pseudonym::Pseudonym;
-use fhirbus::record::{NewRecordEntry, RecordEntry, SignedRecordEntry};
+use fhirbus::record::SignedRecordEntry;
 use fhirbus::signature::SigningKey;
 use fhirbus::wrap::EncryptionSecretKey;
-use fhirbus::{Digest, OrgId, ResourceType, Timestamp};
+use fhirbus::{Digest, Timestamp};
+use fhirbus_benches::ledger_fixture::{self, CHAIN, T0, rng};
 use fhirbus_benches::{candidate, candidate_with_setup, compare, env_usize, rounds};
 
 /// The allocator the host would link: the system's, or mimalloc with `--features mimalloc`.
@@ -80,22 +81,6 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOC: Counting = Counting;
 
-const T0: u64 = 1_764_000_000_000;
-const CHAIN: &str = "bench-net";
-
-fn rng(seed: u64) -> impl FnMut(&mut [u8]) -> fhirbus::Result<()> {
-    let mut s = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    move |buf: &mut [u8]| {
-        for b in buf.iter_mut() {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            *b = s as u8;
-        }
-        Ok(())
-    }
-}
-
 struct Fixture {
     state: State,
     custodian: SigningKey,
@@ -113,43 +98,11 @@ fn fixture(patients: usize) -> fhirbus::Result<Fixture> {
     let custodian = key(1)?;
     let enc = EncryptionSecretKey::from_secret(&[3; 32])?;
     let validators: Vec<SigningKey> = (0..4).map(|i| key(100 + i)).collect::<fhirbus::Result<_>>()?;
-    let genesis = Genesis {
-        chain: CHAIN.into(),
-        time: Timestamp(T0),
-        members: vec![GenesisMember {
-            org: OrgId::new("hospital-a")?,
-            name: "Hospital A".into(),
-            signing_key: PublicKeyBytes(custodian.verifying_key().to_sec1()),
-            encryption_key: PublicKeyBytes(enc.public_key().to_sec1()),
-        }],
-        council: vec![OrgId::new("hospital-a")?],
-        validators: validators.iter().map(|v| PublicKeyBytes(v.verifying_key().to_sec1())).collect(),
-        policy: NetworkPolicy::default(),
-    };
+    let genesis = ledger_fixture::genesis(&custodian, &enc, &validators)?;
     let mut state = State::genesis(&genesis)?;
-    let pseudonyms: Vec<Pseudonym> = (0..patients as u64).map(|i| Pseudonym(*Digest::sha256(&i.to_be_bytes()).as_bytes())).collect();
+    let pseudonyms: Vec<Pseudonym> = (0..patients as u64).map(ledger_fixture::patient).collect();
     // Enrol the patients without timing (and without signature checks: setup only).
-    let txs = pseudonyms
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let mut nonce = [0u8; 16];
-            nonce[..8].copy_from_slice(&(i as u64).to_be_bytes());
-            Transaction {
-                v: TX_VERSION,
-                chain: CHAIN.into(),
-                time: Timestamp(T0 + 1),
-                nonce,
-                body: TxBody::EnrolPatient {
-                    by: OrgId::new("hospital-a")?,
-                    patient: *p,
-                    signing_key: PublicKeyBytes(custodian.verifying_key().to_sec1()),
-                    encryption_key: PublicKeyBytes(enc.public_key().to_sec1()),
-                },
-            }
-            .sign(&[&custodian])
-        })
-        .collect::<fhirbus::Result<Vec<_>>>()?;
+    let txs = (0..patients as u64).map(|i| ledger_fixture::enrolment(&custodian, &enc, i)).collect::<fhirbus::Result<Vec<_>>>()?;
     let block = unsigned(&mut state, txs, T0 + 2, &validators)?;
     state = apply_unverified_for_benchmarks(&state, &block)?;
     Ok(Fixture { state, custodian, validators, patients: pseudonyms })
@@ -173,19 +126,7 @@ fn entries(f: &Fixture, n: usize, offset: u64) -> fhirbus::Result<Vec<SignedReco
     let dk = DataKey::from_bytes(&[9; 32])?;
     let mut r = rng(offset + 1);
     (0..n)
-        .map(|i| {
-            let patient = f.patients[i % f.patients.len()];
-            let new = NewRecordEntry {
-                custodian: OrgId::new("hospital-a")?,
-                patient,
-                resource_type: ResourceType::new("Observation")?,
-                digest: Digest::sha256(&(offset + i as u64).to_be_bytes()),
-                epoch: 1,
-                time: Timestamp(T0 + 10),
-                pointer: "https://fhir.hospital-a.example/fhir/Observation/5f3c2a9e-0b7d-4c61-9a0e-2d8f4b1c7e55/_history/1",
-            };
-            RecordEntry::seal(new, &dk, &mut r)?.sign(&f.custodian)
-        })
+        .map(|i| ledger_fixture::observation(&f.custodian, f.patients[i % f.patients.len()], offset + i as u64, &dk, &mut r))
         .collect()
 }
 

@@ -8,6 +8,8 @@
 //!
 //! `BENCH_ROUNDS` sets the number of interleaved rounds (default 25; CI smoke runs use 2).
 
+pub mod ledger_fixture;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

@@ -832,3 +832,173 @@ fn transaction_ids_and_leaves_are_as_documented() {
     assert_eq!(p.leaf, leaf(&p.id, &[&entry.signature]));
     assert!(p.msg.is_none());
 }
+
+/// The embedded network's queue: each submission is applied (signatures checked) as it
+/// comes, and the block made from the queue must pass every check a node makes of it.
+mod embedded_network_queue {
+    use super::*;
+
+    const WINDOW: u64 = 10 * 60 * 1000;
+
+    /// A second node from the same genesis applies `block` with every check, and ends in the
+    /// state the producer is in.
+    fn node_agrees(node: &mut World, w: &World, block: &Block) {
+        node.net.apply_block(block).unwrap();
+        assert_eq!(fingerprint(node.net.state()), fingerprint(w.net.state()));
+    }
+
+    #[test]
+    fn a_produced_block_passes_every_check_a_node_makes_and_gives_the_same_events() {
+        let (mut w, mut node) = (World::new(), World::new());
+        let dk = DataKey::from_bytes(&[4; 32]).unwrap();
+        // Each depends on the one before it in the same queue.
+        w.enrol(patient(1), &sk(9), T0 + 10);
+        let entry = w.record(patient(1), T0 + 11, &dk);
+        w.net.submit(Transaction::register_record("test-net", entry), Timestamp(T0 + 11)).unwrap();
+        w.enrol(patient(2), &sk(10), T0 + 12);
+        assert_eq!(w.net.pending(), 3);
+        let (block, events) = w.net.produce_block(Timestamp(T0 + 20)).unwrap();
+        assert_eq!((block.txs.len(), w.net.pending()), (3, 0));
+        let again = validate_and_apply(node.net.state(), &block).unwrap();
+        assert_eq!(again.events, events);
+        node_agrees(&mut node, &w, &block);
+    }
+
+    #[test]
+    fn a_refused_submission_leaves_the_queue_as_it_was() {
+        let (mut w, mut node) = (World::new(), World::new());
+        let queued = enrol_tx(&mut w, 1, T0 + 10);
+        w.net.submit(queued.clone(), Timestamp(T0 + 10)).unwrap();
+        // Enrolled by hospital A, signed by hospital B's key.
+        let body = TxBody::EnrolPatient { by: w.a.id.clone(), patient: patient(2), signing_key: pk(&sk(10)), encryption_key: PublicKeyBytes(ek(10).public_key().to_sec1()) };
+        let forged = w.tx(T0 + 11, body).sign(&[&w.b.sign]).unwrap();
+        assert_eq!(w.net.submit(forged, Timestamp(T0 + 11)).unwrap_err().code(), ErrorCode::UnknownKey);
+        // A transaction already queued is a replay.
+        assert!(w.net.submit(queued, Timestamp(T0 + 12)).unwrap_err().detail().contains("replayed"));
+        w.enrol(patient(3), &sk(11), T0 + 13);
+        assert_eq!(w.net.pending(), 2);
+        let (block, _) = w.net.produce_block(Timestamp(T0 + 20)).unwrap();
+        assert_eq!(block.txs.len(), 2);
+        assert_eq!(w.net.state().audit_trail(&patient(2)).len(), 0);
+        node_agrees(&mut node, &w, &block);
+    }
+
+    #[test]
+    fn a_queued_transaction_that_ages_out_is_taken_out_named_and_the_rest_produced() {
+        let (mut w, mut node) = (World::new(), World::new());
+        w.enrol(patient(1), &sk(9), T0 + 10);
+        w.enrol(patient(2), &sk(10), T0 + WINDOW);
+        let late = T0 + 10 + WINDOW + 1;
+        let e = w.net.produce_block(Timestamp(late)).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidValue);
+        assert!(e.detail().starts_with("queued transaction 0 no longer applies"), "{e}");
+        assert!(e.detail().contains("replay window"), "{e}");
+        assert_eq!((w.net.pending(), w.net.state().height()), (1, 0));
+        let (block, _) = w.net.produce_block(Timestamp(late)).unwrap();
+        assert_eq!(block.txs.len(), 1);
+        assert_eq!(w.net.state().audit_trail(&patient(1)).len(), 0);
+        assert_eq!(w.net.state().audit_trail(&patient(2)).len(), 1);
+        node_agrees(&mut node, &w, &block);
+    }
+
+    #[test]
+    fn a_block_from_elsewhere_under_the_queue_takes_out_what_it_made_invalid() {
+        let (mut w, mut other, mut node) = (World::new(), World::new(), World::new());
+        let taken = enrol_tx(&mut w, 1, T0 + 10);
+        w.net.submit(taken.clone(), Timestamp(T0 + 10)).unwrap();
+        w.enrol(patient(2), &sk(10), T0 + 11);
+        // Another proposer puts the first queued transaction in a block first.
+        other.net.submit(taken, Timestamp(T0 + 10)).unwrap();
+        let (elsewhere, _) = other.net.produce_block(Timestamp(T0 + 12)).unwrap();
+        w.net.apply_block(&elsewhere).unwrap();
+        let e = w.net.produce_block(Timestamp(T0 + 20)).unwrap_err();
+        assert!(e.detail().starts_with("queued transaction 0 no longer applies") && e.detail().contains("replayed"), "{e}");
+        assert_eq!(w.net.pending(), 1);
+        let (block, _) = w.net.produce_block(Timestamp(T0 + 20)).unwrap();
+        assert_eq!(block.header.height, 2);
+        node.net.apply_block(&elsewhere).unwrap();
+        node_agrees(&mut node, &w, &block);
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        /// Any run of submissions (valid or not), block productions at times that may leave
+        /// queued transactions behind the replay window, and blocks from another proposer:
+        /// every block made passes a following node's checks and leaves it in the producer's
+        /// state; a refused submission or production changes neither the state nor the
+        /// queue, but for the one queued transaction it names; and every accepted
+        /// transaction ends in a block, named in an error, or still queued.
+        #[test]
+        fn every_block_made_is_valid_and_no_transaction_goes_unaccounted(ops in proptest::collection::vec((0u8..8, 1u8..5, 0u64..400_000), 1..20)) {
+            let (mut w, mut other, mut follower) = (World::new(), World::new(), World::new());
+            let dk = DataKey::from_bytes(&[4; 32]).unwrap();
+            let mut time = T0 + 10;
+            let (mut accepted, mut in_blocks, mut named) = (0usize, 0usize, 0usize);
+            for (kind, n, step) in ops {
+                time += step;
+                let before = (fingerprint(w.net.state()), w.net.pending());
+                match kind {
+                    0..=4 => {
+                        let tx = if kind == 4 {
+                            Transaction::register_record("test-net", w.record(patient(n), time, &dk))
+                        } else {
+                            enrol_tx(&mut w, n, time)
+                        };
+                        match w.net.submit(tx, Timestamp(time)) {
+                            Ok(_) => accepted += 1,
+                            Err(e) if e.detail().starts_with("queued transaction") => {
+                                named += 1;
+                                prop_assert_eq!(w.net.pending(), before.1 - 1);
+                            }
+                            Err(_) => prop_assert_eq!(&before, &(fingerprint(w.net.state()), w.net.pending())),
+                        }
+                    }
+                    5 | 6 => match w.net.produce_block(Timestamp(time)) {
+                        Ok((block, _)) => {
+                            in_blocks += block.txs.len();
+                            prop_assert_eq!(w.net.pending(), 0);
+                            follower.net.apply_block(&block).unwrap();
+                            other.net.apply_block(&block).unwrap();
+                            prop_assert_eq!(fingerprint(follower.net.state()), fingerprint(w.net.state()));
+                        }
+                        Err(e) if e.detail().starts_with("queued transaction") => {
+                            named += 1;
+                            prop_assert_eq!(&before.0, &fingerprint(w.net.state()));
+                            prop_assert_eq!(w.net.pending(), before.1 - 1);
+                        }
+                        Err(e) => return Err(TestCaseError::fail(format!("{e}"))),
+                    },
+                    _ => {
+                        // Another proposer, at the same height, enrols patient n first.
+                        let tx = enrol_tx(&mut other, n, time);
+                        if other.net.submit(tx, Timestamp(time)).is_ok() {
+                            let (block, _) = other.net.produce_block(Timestamp(time)).unwrap();
+                            w.net.apply_block(&block).unwrap();
+                            follower.net.apply_block(&block).unwrap();
+                            prop_assert_eq!(w.net.pending(), before.1, "applying a block keeps the queue");
+                        }
+                    }
+                }
+            }
+            prop_assert_eq!(accepted, in_blocks + named + w.net.pending());
+        }
+    }
+
+    #[test]
+    fn when_the_validators_no_longer_make_a_quorum_nothing_is_produced_and_nothing_lost() {
+        let mut w = World::new();
+        let new_set: Vec<PublicKeyBytes> = (70..74).map(|i| pk(&sk(i))).collect();
+        let gov = w.tx(T0 + 10, TxBody::SetValidators { validators: new_set }).sign(&[&w.a.sign, &w.b.sign, &w.c.sign]).unwrap();
+        w.net.submit(gov, Timestamp(T0 + 10)).unwrap();
+        w.net.produce_block(Timestamp(T0 + 20)).unwrap();
+        w.enrol(patient(1), &sk(9), T0 + 30);
+        let before = fingerprint(w.net.state());
+        assert_eq!(w.net.produce_block(Timestamp(T0 + 40)).unwrap_err().code(), ErrorCode::UnknownKey);
+        assert_eq!(w.net.pending(), 1, "the queue is kept");
+        assert_eq!(fingerprint(w.net.state()), before);
+        assert_eq!(w.net.produce_block(Timestamp(T0 + 40)).unwrap_err().code(), ErrorCode::UnknownKey);
+    }
+}

@@ -137,6 +137,19 @@ impl State {
         Ok(())
     }
 
+    /// The envelope's time window: a transaction's time at most the allowed skew after its
+    /// block's, and at most the replay window before it. Of a transaction's rules, the only one
+    /// that depends on its block's time.
+    pub(crate) fn within_window(&self, tx_time: Timestamp, block_time: Timestamp) -> Result<()> {
+        if tx_time.0 > block_time.0.saturating_add(self.policy.max_clock_skew_ms) {
+            return refuse(ErrorCode::InvalidValue, "transaction time is after the block's time plus the allowed skew");
+        }
+        if tx_time.0.saturating_add(self.policy.max_tx_age_ms) < block_time.0 {
+            return refuse(ErrorCode::InvalidValue, "transaction older than the replay window");
+        }
+        Ok(())
+    }
+
     /// Check and apply one transaction. Envelope checks (chain, time window, replay) come
     /// first, then the body's rule; signature checks are queued in `checks`.
     pub(crate) fn apply_tx<'a>(&mut self, stx: &'a SignedTransaction, prepared: &'a PreparedTx, cx: &TxContext, checks: &mut Vec<SigCheck<'a>>) -> Result<AuditEvent> {
@@ -144,12 +157,7 @@ impl State {
         if tx.chain != self.chain {
             return refuse(ErrorCode::InvalidValue, "transaction for another chain");
         }
-        if tx.time.0 > cx.block_time.0.saturating_add(self.policy.max_clock_skew_ms) {
-            return refuse(ErrorCode::InvalidValue, "transaction time is after the block's time plus the allowed skew");
-        }
-        if tx.time.0.saturating_add(self.policy.max_tx_age_ms) < cx.block_time.0 {
-            return refuse(ErrorCode::InvalidValue, "transaction older than the replay window");
-        }
+        self.within_window(tx.time, cx.block_time)?;
         // The bytes the envelope signatures cover (a record registration has none).
         let envelope = || prepared.msg.as_deref().ok_or_else(|| Error::new(ErrorCode::Internal, "transaction not prepared"));
         let id = prepared.id;

@@ -3,26 +3,71 @@
 //! tests, the CLI and hosts that want a local ledger; a production network runs the same
 //! validation on a BFT consensus engine instead (DESIGN.md, "Distribution"). Time comes in
 //! as an argument; persistence is the host's, through [`super::log`].
+//!
+//! Each submitted transaction is applied, its signatures checked, to the state the queue has
+//! reached, and kept there: a submission costs one transaction's work, however long the
+//! queue, and producing the block adds only its header, its quorum certificate and the check
+//! of the one rule that depends on the block's time (each transaction's time window).
 
-use super::block::{Block, BlockHeader, Genesis, BLOCK_VERSION, quorum};
+use super::audit::AuditEvent;
+use super::block::{BLOCK_VERSION, Block, BlockHeader, Genesis, MAX_BLOCK_LEN, MAX_BLOCK_TXS, quorum};
+use super::merkle::root_of_hashes;
 use super::state::State;
 use super::tx::SignedTransaction;
-use super::validate::{Applied, apply_txs_checked, apply_unverified, validate_and_apply_in_place};
+use super::validate::{Applied, apply_one_in_place, seal_proposed, validate_and_apply_in_place};
 use crate::digest::Digest;
 use crate::error::{Error, ErrorCode, Result};
 use crate::signature::SigningKey;
 use crate::time::Timestamp;
 
+/// Room kept in a block's encoding for its header and quorum certificate: the queued
+/// transactions' encodings fill the rest of [`MAX_BLOCK_LEN`], so that every block made can be
+/// read back from the log.
+const HEADER_AND_QC_ROOM: usize = 1 << 20;
+
 /// An in-process network.
 pub struct EmbeddedNetwork {
     state: State,
     validators: Vec<SigningKey>,
-    pending: Vec<SignedTransaction>,
+    queue: Queue,
+}
+
+/// The transactions waiting for the next block, with what applying them gave.
+#[derive(Default)]
+struct Queue {
+    txs: Vec<SignedTransaction>,
+    /// Each transaction's Merkle leaf and event, in order.
+    leaves: Vec<Digest>,
+    events: Vec<AuditEvent>,
+    /// The sum of the transactions' encoded lengths.
+    encoded_len: usize,
+    /// The network's state with the queue applied (every signature checked), or `None` after
+    /// a block from elsewhere changed the state under it: it is then rebuilt when next needed.
+    applied: Option<State>,
+}
+
+impl Queue {
+    fn len(&self) -> usize {
+        self.txs.len()
+    }
+
+    /// Take queued transaction `index` out (the queue is rebuilt without it when next needed)
+    /// and say why, under the code of its failure.
+    fn drop_failed(&mut self, index: usize, e: &Error) -> Error {
+        if index < self.txs.len() {
+            let tx = self.txs.remove(index);
+            self.encoded_len = self.encoded_len.saturating_sub(tx.encode().map_or(0, |b| b.len()));
+        }
+        self.leaves.clear();
+        self.events.clear();
+        self.applied = None;
+        Error::new(e.code(), format!("queued transaction {index} no longer applies and was taken out of the queue: {}", e.detail()))
+    }
 }
 
 impl core::fmt::Debug for EmbeddedNetwork {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "EmbeddedNetwork(height {}, {} pending)", self.state.height(), self.pending.len())
+        write!(f, "EmbeddedNetwork(height {}, {} pending)", self.state.height(), self.queue.len())
     }
 }
 
@@ -35,7 +80,7 @@ impl EmbeddedNetwork {
         if known < quorum(state.validators().len()) || known != validators.len() {
             return Err(Error::new(ErrorCode::UnknownKey, "the embedded validators must be a quorum of the genesis validator set"));
         }
-        Ok(Self { state, validators, pending: Vec::new() })
+        Ok(Self { state, validators, queue: Queue::default() })
     }
 
     /// The current state.
@@ -48,61 +93,122 @@ impl EmbeddedNetwork {
         &mut self.state
     }
 
-    /// Queue a transaction for the next block, after checking that it would apply now (so a
-    /// bad transaction is refused to its submitter rather than dropped silently later).
+    /// The time of the next block made at `now`: never before the last block's.
+    fn block_time(&self, now: Timestamp) -> Timestamp {
+        now.max(self.state.time())
+    }
+
+    /// The state with the queue applied, rebuilt (every signature checked again) if a block
+    /// from elsewhere changed the state since. A queued transaction that no longer applies is
+    /// taken out of the queue, and the error says which.
+    fn applied_queue(&mut self, time: Timestamp) -> Result<&mut State> {
+        if self.queue.applied.is_none() {
+            let mut applied = self.state.clone();
+            let (mut leaves, mut events) = (Vec::with_capacity(self.queue.len()), Vec::with_capacity(self.queue.len()));
+            for (index, stx) in self.queue.txs.iter().enumerate() {
+                match apply_one_in_place(&mut applied, stx, time, index) {
+                    Ok((event, prepared)) => {
+                        leaves.push(prepared.leaf);
+                        events.push(event);
+                    }
+                    Err(e) => return Err(self.queue.drop_failed(index, &e)),
+                }
+            }
+            (self.queue.leaves, self.queue.events) = (leaves, events);
+            self.queue.applied = Some(applied);
+        }
+        self.queue.applied.as_mut().ok_or_else(|| Error::new(ErrorCode::Internal, "queue not applied"))
+    }
+
+    /// Queue a transaction for the next block, after checking that it applies now after the
+    /// ones queued before it, signatures included (so a bad transaction is refused to its
+    /// submitter rather than dropped later). Refused with `TooLarge` when the next block is
+    /// full ([`MAX_BLOCK_TXS`] transactions, or its encoding near [`MAX_BLOCK_LEN`]): produce
+    /// it first. After a block from elsewhere, the queue is applied again first: a queued
+    /// transaction that no longer applies is then taken out, and the error names it instead.
     pub fn submit(&mut self, tx: SignedTransaction, now: Timestamp) -> Result<Digest> {
-        let mut trial = self.pending.clone();
-        trial.push(tx.clone());
-        let probe = self.unsigned_block(trial, now)?;
-        apply_txs_checked(&self.state, &probe)?;
-        let id = tx.id()?;
-        self.pending.push(tx);
-        Ok(id)
+        let time = self.block_time(now);
+        let index = self.queue.len();
+        let encoded_len = tx.encode()?.len().saturating_add(1);
+        if index >= MAX_BLOCK_TXS || self.queue.encoded_len.saturating_add(encoded_len) > MAX_BLOCK_LEN - HEADER_AND_QC_ROOM {
+            return Err(Error::new(ErrorCode::TooLarge, "the next block is full: produce it before submitting more"));
+        }
+        let (event, prepared) = apply_one_in_place(self.applied_queue(time)?, &tx, time, index)?;
+        self.queue.txs.push(tx);
+        self.queue.leaves.push(prepared.leaf);
+        self.queue.events.push(event);
+        self.queue.encoded_len += encoded_len;
+        Ok(prepared.id)
     }
 
     /// The number of transactions waiting for a block.
     pub fn pending(&self) -> usize {
-        self.pending.len()
+        self.queue.len()
     }
 
-    fn unsigned_block(&self, txs: Vec<SignedTransaction>, now: Timestamp) -> Result<Block> {
+    /// Order the queued transactions into a block at `now`, sign it with every validator and
+    /// apply it. Returns the block (for the host to append to its log) and what applying it
+    /// produced.
+    ///
+    /// The block passes every check a node makes of it: its transactions were applied with
+    /// their signature checks as they were queued, each one's time window is checked again at
+    /// the block's time, and the header and quorum certificate are checked as any node checks
+    /// them. If a queued transaction no longer applies (it fell out of the replay window, or a
+    /// block from elsewhere changed what it needs), no block is made: that transaction is
+    /// taken out of the queue, the error names it, and the rest stay queued. Any other error
+    /// leaves the queue as it was.
+    pub fn produce_block(&mut self, now: Timestamp) -> Result<(Block, Vec<AuditEvent>)> {
+        let time = self.block_time(now);
+        self.applied_queue(time)?;
+        let late = self.queue.txs.iter().enumerate().find_map(|(i, stx)| self.state.within_window(stx.tx.time, time).err().map(|e| (i, e)));
+        if let Some((index, e)) = late {
+            return Err(self.queue.drop_failed(index, &e));
+        }
         let proposer = self.validators.first().ok_or_else(|| Error::new(ErrorCode::UnknownKey, "no validator"))?;
+        let mut applied = self.queue.applied.take().ok_or_else(|| Error::new(ErrorCode::Internal, "queue not applied"))?;
         let header = BlockHeader {
             v: BLOCK_VERSION,
             chain: self.state.chain().to_owned(),
             height: self.state.height() + 1,
-            time: now.max(self.state.time()),
+            time,
             prev: self.state.last_hash(),
-            tx_root: Block::tx_root(&txs)?,
-            state_root: Digest([0; 32]),
+            tx_root: root_of_hashes(&self.queue.leaves),
+            state_root: applied.state_root(),
             proposer: proposer.key_id(),
         };
-        Ok(Block { header, txs, qc: Vec::new() })
-    }
-
-    /// Order the pending transactions into a block at `now`, sign it with every validator,
-    /// validate and apply it. Returns the block (for the host to append to its log) and what
-    /// applying it produced.
-    pub fn produce_block(&mut self, now: Timestamp) -> Result<(Block, Vec<super::audit::AuditEvent>)> {
-        let txs = core::mem::take(&mut self.pending);
-        let mut block = self.unsigned_block(txs, now)?;
-        let mut next = self.state.clone();
-        apply_unverified(&mut next, &block)?;
-        block.header.state_root = next.state_root();
-        block.qc = self.validators.iter().map(|v| block.header.sign(v)).collect::<Result<_>>()?;
-        let events = validate_and_apply_in_place(&mut self.state, &block)?;
+        let mut block = Block { header, txs: core::mem::take(&mut self.queue.txs), qc: Vec::new() };
+        let sealed = self
+            .validators
+            .iter()
+            .map(|v| block.header.sign(v))
+            .collect::<Result<Vec<_>>>()
+            .and_then(|qc| {
+                block.qc = qc;
+                seal_proposed(&self.state, &mut applied, &block)
+            });
+        if let Err(e) = sealed {
+            self.queue.txs = block.txs;
+            self.queue.applied = Some(applied);
+            return Err(e);
+        }
+        self.state = applied;
+        let events = core::mem::take(&mut self.queue.events);
+        self.queue = Queue::default();
         Ok((block, events))
     }
 
     /// Apply a run of blocks (read back from the log), checking their signatures together.
-    pub fn apply_blocks(&mut self, blocks: &[Block]) -> Result<Vec<super::audit::AuditEvent>> {
+    pub fn apply_blocks(&mut self, blocks: &[Block]) -> Result<Vec<AuditEvent>> {
         let Applied { state, events } = super::validate::validate_and_apply_chain(&self.state, blocks)?;
         self.state = state;
+        self.queue.applied = None;
         Ok(events)
     }
 
     /// Apply a block made elsewhere (or read back from the log).
-    pub fn apply_block(&mut self, block: &Block) -> Result<Vec<super::audit::AuditEvent>> {
-        validate_and_apply_in_place(&mut self.state, block)
+    pub fn apply_block(&mut self, block: &Block) -> Result<Vec<AuditEvent>> {
+        let events = validate_and_apply_in_place(&mut self.state, block)?;
+        self.queue.applied = None;
+        Ok(events)
     }
 }

@@ -24,6 +24,7 @@ use super::state::{Checkpoint, State};
 use super::tx::{PreparedTx, SignedTransaction};
 use crate::error::{Error, ErrorCode, Result};
 use crate::signature::{Domain, Signature, VerifyingKey};
+use crate::time::Timestamp;
 
 /// What applying a block produced.
 #[derive(Debug, Clone)]
@@ -84,15 +85,33 @@ impl PreparedBlock {
     }
 }
 
-/// Apply `block`'s transactions to a copy of `state` and run their signature checks in order
-/// (no header or quorum check): whether the transactions would apply now, for a submission.
-pub(crate) fn apply_txs_checked(state: &State, block: &Block) -> Result<State> {
-    let prepared = prepare_all(&block.txs)?;
-    let mut checks = Vec::new();
-    let mut next = state.clone();
-    apply_txs_streaming(&mut next, block, &prepared, &mut |batch| checks.extend(batch))?;
-    run_in_order(&checks)?;
-    Ok(next)
+/// Apply `stx` to `state` as transaction `index` of the block after the state's last, at
+/// `time`, and run its signature checks in order: the state is rolled back unless all pass.
+/// For the embedded network, which applies each transaction as it is queued; returns its
+/// event and prepared values.
+pub(crate) fn apply_one_in_place(state: &mut State, stx: &SignedTransaction, time: Timestamp, index: usize) -> Result<(AuditEvent, PreparedTx)> {
+    in_place(state, |next| {
+        let prepared = stx.prepare()?;
+        let cx = TxContext { height: next.height.saturating_add(1), block_time: time, index };
+        let mut checks = Vec::new();
+        let event = next.apply_tx(stx, &prepared, &cx, &mut checks)?;
+        run_in_order(&checks)?;
+        Ok((event, prepared))
+    })
+}
+
+/// Make `block` the last block of `after`, the state its transactions lead to from `before`,
+/// as they were applied (with their checks) by [`apply_one_in_place`]: the checks of the
+/// header and the quorum certificate against `before`, as any node runs them, and the state
+/// root. For the embedded network, which proposes the block; nothing changes on an error.
+pub(crate) fn seal_proposed(before: &State, after: &mut State, block: &Block) -> Result<()> {
+    let quorum = check_header_and_quorum(before, block)?;
+    let header = block.header.canonical_bytes()?;
+    run_checks(&quorum_checks(block, &header, quorum))?;
+    if after.commitment.root() != block.header.state_root {
+        return Err(Error::new(ErrorCode::Internal, "state root of the proposed block does not match its state"));
+    }
+    advance(after, &block.header)
 }
 
 /// How many signature checks are handed on at a time while a block is applied: about 0.2 ms
@@ -316,8 +335,7 @@ fn check_header_and_quorum(state: &State, block: &Block) -> Result<Vec<Verifying
 }
 
 /// The quorum certificate's signature checks, against the keys `quorum` gives in order.
-fn quorum_checks<'a>(block: &'a Block, prepared: &'a PreparedBlock, quorum: Vec<VerifyingKey>) -> Vec<SigCheck<'a>> {
-    let header = prepared.header_bytes.as_slice();
+fn quorum_checks<'a>(block: &'a Block, header: &'a [u8], quorum: Vec<VerifyingKey>) -> Vec<SigCheck<'a>> {
     block.qc.iter().zip(quorum).map(|(sig, key)| SigCheck { tx_index: usize::MAX, key, domain: Domain::BlockHeader, msg: header, sig }).collect()
 }
 
@@ -331,7 +349,7 @@ fn apply_prepared<'a>(
     quorum: Vec<VerifyingKey>,
     ready: &mut dyn FnMut(Vec<SigCheck<'a>>),
 ) -> Result<Vec<AuditEvent>> {
-    ready(quorum_checks(block, prepared, quorum));
+    ready(quorum_checks(block, &prepared.header_bytes, quorum));
     let events = apply_txs_streaming(next, block, &prepared.txs, ready)?;
     if next.commitment.root() != block.header.state_root {
         return Err(Error::new(ErrorCode::BadSignature, "state root does not match the state after the block"));
@@ -349,7 +367,7 @@ fn advance(state: &mut State, header: &BlockHeader) -> Result<()> {
 }
 
 /// Apply a block's transactions without any signature or header check, and advance to it.
-pub(crate) fn apply_unverified(next: &mut State, block: &Block) -> Result<()> {
+fn apply_unverified(next: &mut State, block: &Block) -> Result<()> {
     let prepared = prepare_all(&block.txs)?;
     apply_txs_streaming(next, block, &prepared, &mut drop)?;
     next.commitment.root();
