@@ -985,6 +985,29 @@ fhirbus_result fhirbus_ledger_state_member(const fhirbus_ledger_state *state,
                                            const char *org,
                                            fhirbus_buffer *out);
 
+// An active member's primary key of `purpose` (`"signing"` or `"encryption"`, the codes the
+// transactions use), uncompressed SEC1 (`FHIRBUS_PUBLIC_KEY_LEN` bytes): the key a data key
+// share must be wrapped to. `FHIRBUS_INVALID_VALUE` when `org` is no active member.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_ledger_state_member_primary_key(const fhirbus_ledger_state *state,
+                                                       const char *org,
+                                                       const char *purpose,
+                                                       uint8_t *out,
+                                                       size_t out_len);
+
+// The current data key epoch of `custodian` for the patient (32-byte pseudonym), into
+// `*out`: the epoch a new record entry is sealed under (1 until the custodian rotates it).
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_ledger_state_data_key_epoch(const fhirbus_ledger_state *state,
+                                                   const uint8_t *patient,
+                                                   size_t patient_len,
+                                                   const char *custodian,
+                                                   uint32_t *out);
+
 // A proof, for a light client, that an item is (or is not) under the current state root.
 // `kind` and `id`: `record` and the entry id in hex, `member` and the organisation id,
 // `patient` and the pseudonym in base64url, or `consent` and `<pseudonym>/<consent id>`.

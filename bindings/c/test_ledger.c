@@ -947,8 +947,35 @@ static void test_story(void) {
   free(tx_only);
   json_decref(j);
   fhirbus_buffer_free(&stx);
+  /* Hospital A moves the patient's data key to epoch 2 in the same block. */
+  snprintf(body, sizeof body, "{\"type\":\"rotate_data_key_epoch\",\"custodian\":\"hospital-a\",\"patient\":\"%s\",\"epoch\":2}",
+           w.patient_text);
+  OK(sign_submit(&w, T0 + 16000, body, w.a.sign));
   produce(&w, T0 + 17000);
   fhirbus_ledger_state *after = snapshot(&w);
+  /* The keys and epochs a custodian seals and shares under, read off the ledger. */
+  uint8_t primary[FHIRBUS_PUBLIC_KEY_LEN], lab_enc_pub[FHIRBUS_PUBLIC_KEY_LEN];
+  OK(fhirbus_encryption_key_public_key(lab.enc, lab_enc_pub, sizeof lab_enc_pub));
+  OK(fhirbus_ledger_state_member_primary_key(after, "lab-d", "encryption", primary, sizeof primary));
+  CHECK(memcmp(primary, lab_enc_pub, 65) == 0);
+  OK(fhirbus_ledger_state_member_primary_key(after, "hospital-b", "encryption", primary, sizeof primary));
+  CHECK(memcmp(primary, b_enc_pub, 65) == 0); /* the key A wrapped B's share to */
+  uint32_t epoch = 0;
+  OK(fhirbus_ledger_state_data_key_epoch(after, w.patient, 32, "hospital-a", &epoch));
+  CHECK(epoch == 2);
+  OK(fhirbus_ledger_state_data_key_epoch(after, w.patient, 32, "hospital-b", &epoch));
+  CHECK(epoch == 1);
+  EXPECT(FHIRBUS_INVALID_VALUE, fhirbus_ledger_state_member_primary_key(after, "hospital-b", "Encryption", primary, 65));
+  EXPECT(FHIRBUS_INVALID_VALUE, fhirbus_ledger_state_member_primary_key(after, "nobody", "signing", primary, 65));
+  EXPECT(FHIRBUS_BUFFER_TOO_SMALL, fhirbus_ledger_state_member_primary_key(after, "hospital-b", "signing", primary, 64));
+  EXPECT(FHIRBUS_NULL_ARGUMENT, fhirbus_ledger_state_member_primary_key(after, NULL, "signing", primary, 65));
+  EXPECT(FHIRBUS_NULL_ARGUMENT, fhirbus_ledger_state_member_primary_key(after, "hospital-b", NULL, primary, 65));
+  EXPECT(FHIRBUS_NULL_ARGUMENT, fhirbus_ledger_state_member_primary_key(after, "hospital-b", "signing", NULL, 65));
+  EXPECT(FHIRBUS_INVALID_LENGTH, fhirbus_ledger_state_data_key_epoch(after, w.patient, 31, "hospital-a", &epoch));
+  EXPECT(FHIRBUS_INVALID_TEXT, fhirbus_ledger_state_data_key_epoch(after, w.patient, 32, "\xc3", &epoch));
+  EXPECT(FHIRBUS_INVALID_VALUE, fhirbus_ledger_state_data_key_epoch(after, w.patient, 32, "Hospital A", &epoch));
+  EXPECT(FHIRBUS_NULL_ARGUMENT, fhirbus_ledger_state_data_key_epoch(after, w.patient, 32, "hospital-a", NULL));
+  EXPECT(FHIRBUS_NULL_ARGUMENT, fhirbus_ledger_state_data_key_epoch(NULL, w.patient, 32, "hospital-a", &epoch));
   OK(fhirbus_ledger_state_member(after, "lab-d", &q));
   j = parse(&q);
   CHECK(strcmp(jstr(j, "name"), "Lab D") == 0 && json_array_size(json_object_get(j, "keys")) == 2);

@@ -6,13 +6,13 @@ use std::ffi::c_char;
 use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use fhirbus::Digest;
-use fhirbus::Timestamp;
+use fhirbus::{OrgId, Timestamp};
 use fhirbus::host;
 use fhirbus::ledger::{Block, EmbeddedNetwork, Genesis, SignedTransaction, State, validate_and_apply_in_place_then};
 use fhirbus::pseudonym::Pseudonym;
 use fhirbus::signature::SigningKey;
 
-use crate::FHIRBUS_DIGEST_LEN;
+use crate::{FHIRBUS_DIGEST_LEN, FHIRBUS_PUBLIC_KEY_LEN};
 use crate::conv::{self, Res, fhirbus_buffer};
 use crate::error::fhirbus_result;
 use crate::signing::fhirbus_signing_key;
@@ -345,6 +345,50 @@ pub unsafe extern "C" fn fhirbus_ledger_state_member(
 ) -> fhirbus_result {
     // SAFETY: passed on from this function's own contract.
     unsafe { org_query(state, org, out, host::member_json) }
+}
+
+/// An active member's primary key of `purpose` (`"signing"` or `"encryption"`, the codes the
+/// transactions use), uncompressed SEC1 (`FHIRBUS_PUBLIC_KEY_LEN` bytes): the key a data key
+/// share must be wrapped to. `FHIRBUS_INVALID_VALUE` when `org` is no active member.
+///
+/// # Safety
+/// See the header's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fhirbus_ledger_state_member_primary_key(
+    state: *const fhirbus_ledger_state,
+    org: *const c_char,
+    purpose: *const c_char,
+    out: *mut u8,
+    out_len: usize,
+) -> fhirbus_result {
+    conv::call(|| {
+        // SAFETY: the header's contract for strings and output buffers.
+        let (org, purpose, out) =
+            unsafe { (conv::text(org, "org")?, conv::text(purpose, "purpose")?, conv::out_bytes(out, out_len, FHIRBUS_PUBLIC_KEY_LEN, "out")?) };
+        out.write(&host::member_primary_key(&conv::handle(state, "state")?.read(), org, purpose)?);
+        Ok(())
+    })
+}
+
+/// The current data key epoch of `custodian` for the patient (32-byte pseudonym), into
+/// `*out`: the epoch a new record entry is sealed under (1 until the custodian rotates it).
+///
+/// # Safety
+/// See the header's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fhirbus_ledger_state_data_key_epoch(
+    state: *const fhirbus_ledger_state,
+    patient: *const u8,
+    patient_len: usize,
+    custodian: *const c_char,
+    out: *mut u32,
+) -> fhirbus_result {
+    conv::call(|| {
+        // SAFETY: the header's contract for input buffers, strings and out-parameters.
+        let (patient, custodian, out) = unsafe { (self::patient(patient, patient_len)?, conv::text(custodian, "custodian")?, conv::out(out, "out")?) };
+        out.write(conv::handle(state, "state")?.read().epoch(&patient, &OrgId::new(custodian)?));
+        Ok(())
+    })
 }
 
 /// A proof, for a light client, that an item is (or is not) under the current state root.

@@ -404,6 +404,28 @@ impl LedgerState {
         json_value(&host::member_json(&self.inner, &text(&org, "org")?)?)
     }
 
+    /// An active member's primary key of `purpose` (`signing` or `encryption`), SEC1 (65
+    /// bytes): the key a data key share is wrapped to.
+    #[wasm_bindgen(js_name = memberPrimaryKey)]
+    pub fn member_primary_key(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] org: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "\"signing\" | \"encryption\"")] purpose: JsValue,
+    ) -> Res<Vec<u8>> {
+        Ok(host::member_primary_key(&self.inner, &text(&org, "org")?, &text(&purpose, "purpose")?)?.to_vec())
+    }
+
+    /// The current data key epoch of `custodian` for the patient (32-byte pseudonym): the
+    /// epoch a new record entry is sealed under (1 until the custodian rotates it).
+    #[wasm_bindgen(js_name = dataKeyEpoch)]
+    pub fn data_key_epoch(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array")] patient: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] custodian: JsValue,
+    ) -> Res<u32> {
+        Ok(self.inner.epoch(&pseudonym(&patient, "patient")?, &OrgId::new(&text(&custodian, "custodian")?)?))
+    }
+
     /// A proof of the item `kind` / `id` (`record` and the entry id in hex, `member` and the
     /// organisation id, `patient` and the pseudonym in base64url, `consent` and
     /// `<pseudonym>/<consent id>`) against the current state root.

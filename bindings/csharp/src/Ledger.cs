@@ -115,6 +115,12 @@ namespace Fhirbus
         public byte[] OrgActions(string org) { Buffer b; Check(Native.fhirbus_ledger_state_org_actions(Live(), CStr(org), out b)); return Take(ref b); }
         public byte[] Member(string org) { Buffer b; Check(Native.fhirbus_ledger_state_member(Live(), CStr(org), out b)); return Take(ref b); }
 
+        /// <summary>An active member's primary key of <paramref name="purpose"/> ("signing" or "encryption"), SEC1 (65 bytes): what a data key share is wrapped to.</summary>
+        public byte[] MemberPrimaryKey(string org, string purpose) { var o = new byte[PublicKeyLen]; Check(Native.fhirbus_ledger_state_member_primary_key(Live(), CStr(org), CStr(purpose), o, Len(o))); return o; }
+
+        /// <summary>The current data key epoch of <paramref name="custodian"/> for the patient: what a new entry is sealed under.</summary>
+        public uint DataKeyEpoch(byte[] patient, string custodian) { uint v; Check(Native.fhirbus_ledger_state_data_key_epoch(Live(), patient, Len(patient), CStr(custodian), out v)); return v; }
+
         /// <summary>
         /// A proof of an item against the state root: {"root":hex,"value":hex?,"proof":{..}}. Kinds:
         /// record (entry id hex), member (org), patient (pseudonym base64url), consent (&lt;pseudonym&gt;/&lt;consent id&gt;).

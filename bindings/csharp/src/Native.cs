@@ -117,6 +117,8 @@ namespace Fhirbus
         [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_ledger_state_audit_fhir(LedgerStateHandle state, byte[] patient, UIntPtr patientLen, out Buffer output);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_ledger_state_org_actions(LedgerStateHandle state, byte[] org, out Buffer output);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_ledger_state_member(LedgerStateHandle state, byte[] org, out Buffer output);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_ledger_state_member_primary_key(LedgerStateHandle state, byte[] org, byte[] purpose, byte[] output, UIntPtr outLen);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_ledger_state_data_key_epoch(LedgerStateHandle state, byte[] patient, UIntPtr patientLen, byte[] custodian, out uint output);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_ledger_state_prove(LedgerStateHandle state, byte[] kind, byte[] id, out Buffer output);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_verify_proof(byte[] root, UIntPtr rootLen, byte[] proof, UIntPtr proofLen, byte[] value, UIntPtr valueLen);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_transaction_sign(byte[] tx, UIntPtr txLen, IntPtr[] keys, UIntPtr keysCount, out Buffer output);

@@ -245,6 +245,14 @@ public static partial class FhirbusTest
                     Check((string)J(s.Member("hospital-b"))["org"] == "hospital-b", "member view");
                     Check(T(s.Member("nobody")) == "null", "no such member");
                     Check(s.Chain == ChainId && s.Height == 7, "chain and height");
+                    // What a custodian wraps a share to and seals a new entry under, read off the ledger.
+                    Check(s.MemberPrimaryKey("hospital-b", "encryption").SequenceEqual(b.Enc.PublicKey()), "B's primary encryption key");
+                    Check(s.MemberPrimaryKey("hospital-a", "signing").SequenceEqual(a.Sign.PublicKey()), "A's primary signing key");
+                    Check(s.DataKeyEpoch(patient, "hospital-a") == 1, "epoch 1 until rotated");
+                    Fails(111, "INVALID_VALUE", () => s.MemberPrimaryKey("nobody", "signing"));
+                    Fails(111, "INVALID_VALUE", () => s.MemberPrimaryKey("hospital-b", "Encryption"));
+                    Fails(109, "INVALID_LENGTH", () => s.DataKeyEpoch(new byte[31], "hospital-a"));
+                    Fails(111, "INVALID_VALUE", () => s.DataKeyEpoch(patient, "Hospital A"));
 
                     var root = s.StateRoot();
                     var doc = J(s.Prove("record", entryHex));

@@ -848,6 +848,27 @@ export function makeCases(fb, vectors, env = {}) {
     for (const h of [s0, s1, net3, w.net]) h.free();
   });
 
+  test("ledger: the keys and epochs a custodian wraps and seals under, read off the ledger", () => {
+    const w = ledgerWorld();
+    const s0 = w.state();
+    eq(s0.memberPrimaryKey("hospital-b", "encryption"), w.orgs["hospital-b"].enc.publicKey(), "B's primary encryption key");
+    eq(s0.memberPrimaryKey("hospital-a", "signing"), w.orgs["hospital-a"].sign.publicKey(), "A's primary signing key");
+    throws(() => s0.memberPrimaryKey("nobody", "signing"), "INVALID_VALUE", "no such member");
+    throws(() => s0.memberPrimaryKey("hospital-b", "Encryption"), "INVALID_VALUE", "a purpose by its code only");
+    eq(s0.dataKeyEpoch(w.patient, "hospital-a"), 1, "epoch 1 before any rotation");
+    throws(() => s0.dataKeyEpoch(w.patient.subarray(1), "hospital-a"), "INVALID_LENGTH", "a 31-byte pseudonym");
+    throws(() => s0.dataKeyEpoch(w.patient, "Hospital A"), "INVALID_VALUE", "not an organisation id");
+    w.enrol(T0 + 1000);
+    const rotate = { type: "rotate_data_key_epoch", custodian: "hospital-a", patient: b64(w.patient), epoch: 2 };
+    w.net.submit(fb.transactionSign(w.tx(T0 + 1001, rotate), [w.orgs["hospital-a"].sign]), T0 + 1001);
+    w.produce(T0 + 2000);
+    const s1 = w.state();
+    eq(s1.dataKeyEpoch(w.patient, "hospital-a"), 2, "epoch 2 after the rotation");
+    eq(s1.dataKeyEpoch(w.patient, "hospital-b"), 1, "another custodian's epoch unchanged");
+    s0.free();
+    s1.free();
+  });
+
   test("flow: enrol, register, grant, share, request, open, check, revoke, deny, break the glass, audit, prove, replicate", () => {
     const w = ledgerWorld();
     const A = w.orgs["hospital-a"];

@@ -212,3 +212,62 @@ impl EmbeddedNetwork {
         Ok(events)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use crate::ids::OrgId;
+    use crate::ledger::tx::{PublicKeyBytes, TX_VERSION, Transaction, TxBody};
+    use crate::ledger::{GenesisMember, NetworkPolicy};
+    use crate::wrap::EncryptionSecretKey;
+
+    fn network() -> (EmbeddedNetwork, SigningKey) {
+        let sign = SigningKey::from_secret(&[1; 32]).unwrap();
+        let enc = EncryptionSecretKey::from_secret(&[7; 32]).unwrap().public_key().to_sec1();
+        let org = OrgId::new("org-a").unwrap();
+        let genesis = Genesis {
+            chain: "net".into(),
+            time: Timestamp(1_000),
+            members: vec![GenesisMember { org: org.clone(), name: "A".into(), signing_key: PublicKeyBytes(sign.verifying_key().to_sec1()), encryption_key: PublicKeyBytes(enc) }],
+            council: vec![org],
+            validators: vec![PublicKeyBytes(sign.verifying_key().to_sec1())],
+            policy: NetworkPolicy::default(),
+        };
+        (EmbeddedNetwork::new(&genesis, vec![SigningKey::from_secret(&[1; 32]).unwrap()]).unwrap(), sign)
+    }
+
+    fn enrol(sign: &SigningKey, n: u8) -> SignedTransaction {
+        let body = TxBody::EnrolPatient {
+            by: OrgId::new("org-a").unwrap(),
+            patient: crate::pseudonym::Pseudonym([n; 32]),
+            signing_key: PublicKeyBytes(sign.verifying_key().to_sec1()),
+            encryption_key: PublicKeyBytes(EncryptionSecretKey::from_secret(&[n; 32]).unwrap().public_key().to_sec1()),
+        };
+        Transaction { v: TX_VERSION, chain: "net".into(), time: Timestamp(2_000), nonce: [n; 16], body }.sign(&[sign]).unwrap()
+    }
+
+    /// A full next block refuses more, by count or by encoded size, and keeps what it holds;
+    /// a block at the limits reads back from the log.
+    #[test]
+    fn a_full_block_refuses_more_and_keeps_what_it_holds() {
+        let (mut net, sign) = network();
+        net.submit(enrol(&sign, 1), Timestamp(2_000)).unwrap();
+        let one = net.queue.encoded_len;
+        // As if the queue held a block's worth of bytes less than one more transaction.
+        net.queue.encoded_len = MAX_BLOCK_LEN - HEADER_AND_QC_ROOM - one + 1;
+        let e = net.submit(enrol(&sign, 2), Timestamp(2_000)).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::TooLarge);
+        net.queue.encoded_len -= 1;
+        net.submit(enrol(&sign, 2), Timestamp(2_000)).unwrap();
+        // As if it held the most transactions a block may.
+        let held = net.queue.txs.clone();
+        net.queue.txs.resize(MAX_BLOCK_TXS, held[0].clone());
+        assert_eq!(net.submit(enrol(&sign, 3), Timestamp(2_000)).unwrap_err().code(), ErrorCode::TooLarge);
+        net.queue.txs = held;
+        let (block, events) = net.produce_block(Timestamp(2_100)).unwrap();
+        assert_eq!((block.txs.len(), events.len()), (2, 2));
+        // The room kept for the header and certificate is far more than they take.
+        assert!(block.encode().unwrap().len() - (one * 2) < HEADER_AND_QC_ROOM / 100);
+    }
+}

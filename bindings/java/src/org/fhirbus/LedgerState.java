@@ -4,6 +4,7 @@ import static org.fhirbus.Fhirbus.check;
 import static org.fhirbus.Fhirbus.cstr;
 import static org.fhirbus.Fhirbus.len;
 
+import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 
@@ -108,6 +109,23 @@ public final class LedgerState extends Handle {
     Lib.Buffer out = new Lib.Buffer();
     check(Lib.C.fhirbus_ledger_state_member(ptr(), cstr(org), out));
     return Fhirbus.take(out);
+  }
+
+  /**
+   * An active member's primary key of {@code purpose} ("signing" or "encryption"), SEC1 (65
+   * bytes): the key a data key share is wrapped to.
+   */
+  public byte[] memberPrimaryKey(String org, String purpose) {
+    byte[] out = new byte[Fhirbus.PUBLIC_KEY_LEN];
+    check(Lib.C.fhirbus_ledger_state_member_primary_key(ptr(), cstr(org), cstr(purpose), out, len(out)));
+    return out;
+  }
+
+  /** The current data key epoch of {@code custodian} for the patient: what a new entry is sealed under. */
+  public int dataKeyEpoch(byte[] patient, String custodian) {
+    IntByReference out = new IntByReference();
+    check(Lib.C.fhirbus_ledger_state_data_key_epoch(ptr(), patient, len(patient), cstr(custodian), out));
+    return out.getValue();
   }
 
   /**

@@ -226,6 +226,11 @@ interface Lib extends Library {
 
   int fhirbus_ledger_state_member(Pointer state, byte[] org, Buffer out);
 
+  int fhirbus_ledger_state_member_primary_key(Pointer state, byte[] org, byte[] purpose, byte[] out, SizeT outLen);
+
+  int fhirbus_ledger_state_data_key_epoch(Pointer state, byte[] patient, SizeT patientLen, byte[] custodian,
+      IntByReference out);
+
   int fhirbus_ledger_state_prove(Pointer state, byte[] kind, byte[] id, Buffer out);
 
   int fhirbus_verify_proof(byte[] root, SizeT rootLen, byte[] proof, SizeT proofLen, byte[] value, SizeT valueLen);

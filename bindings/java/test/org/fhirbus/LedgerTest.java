@@ -310,6 +310,14 @@ final class LedgerTest {
           check("hospital-b".equals(obj(s.member("hospital-b")).get("org")), "member view");
           check(text(s.member("nobody")).equals("null"), "no such member");
           check(s.chain().equals(CHAIN) && s.height() == 7, "chain and height");
+          // What a custodian wraps a share to and seals a new entry under, read off the ledger.
+          check(Arrays.equals(s.memberPrimaryKey("hospital-b", "encryption"), b.enc().publicKey()), "B's primary encryption key");
+          check(Arrays.equals(s.memberPrimaryKey("hospital-a", "signing"), a.sign().publicKey()), "A's primary signing key");
+          check(s.dataKeyEpoch(patient, "hospital-a") == 1, "epoch 1 until rotated");
+          fails(111, "INVALID_VALUE", () -> s.memberPrimaryKey("nobody", "signing"));
+          fails(111, "INVALID_VALUE", () -> s.memberPrimaryKey("hospital-b", "Encryption"));
+          fails(109, "INVALID_LENGTH", () -> s.dataKeyEpoch(new byte[31], "hospital-a"));
+          fails(111, "INVALID_VALUE", () -> s.dataKeyEpoch(patient, "Hospital A"));
 
           // A light client proves the record against the state root.
           byte[] root = s.stateRoot();
