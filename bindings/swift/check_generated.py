@@ -87,6 +87,7 @@ EXPECTED = [
     "open func digest() -> Data", "open func epoch() -> UInt32", "open func timeMs() -> UInt64",
     "open func keyId() -> Data", "open func signature() -> Data",
     "open func verify(publicSec1: Data) throws",
+    "open func verifyWithKeySet(keySet: KeySet) throws",
     "open func openPointer(dataKey: DataKey) throws -> String",
     "open func checkResource(json: Data) throws",
     # key sets
@@ -94,6 +95,7 @@ EXPECTED = [
     "public convenience init()",
     "open func add(purpose: UInt8, publicSec1: Data, atMs: UInt64) throws -> Data",
     "open func rotate(purpose: UInt8, publicSec1: Data, atMs: UInt64) throws -> Data",
+    "open func promote(keyId: Data) throws",
     "open func revoke(keyId: Data, atMs: UInt64) throws",
     "open func verify(domain: UInt8, msg: Data, keyId: Data, sig: Data, claimedMs: UInt64) throws",
     # consent

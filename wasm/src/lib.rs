@@ -573,6 +573,13 @@ impl RecordEntry {
         Ok(self.inner.verify(&key)?)
     }
 
+    /// Check the custodian's signature against its key set, at the time the entry claims (a
+    /// key revoked at or before that time, or added after it, is refused).
+    #[wasm_bindgen(js_name = verifyWithKeySet)]
+    pub fn verify_with_key_set(&self, #[wasm_bindgen(js_name = keySet)] key_set: &KeySet) -> Res<()> {
+        Ok(self.inner.verify_with(&key_set.inner)?)
+    }
+
     /// Open the sealed pointer with the data key of the entry's epoch.
     #[wasm_bindgen(js_name = openPointer)]
     pub fn open_pointer(&self, #[wasm_bindgen(js_name = dataKey)] data_key: &DataKey) -> Res<String> {
@@ -642,6 +649,11 @@ impl KeySet {
             PublicKey::from_sec1_with(default_backend(), purpose(&purpose_number)?, &bytes(&public_key, "publicKey")?)?;
         let at = Timestamp::from_millis(millis(&at_ms, "atMs")?);
         Ok(self.inner.rotate(key, at)?.0.to_vec())
+    }
+
+    /// Make a present, unrevoked key the primary of its purpose.
+    pub fn promote(&mut self, #[wasm_bindgen(js_name = keyId, unchecked_param_type = "Uint8Array")] key_id_bytes: JsValue) -> Res<()> {
+        Ok(self.inner.promote(&key_id(&key_id_bytes, "keyId")?)?)
     }
 
     /// Revoke a key from `atMs` on.

@@ -547,6 +547,29 @@ export function makeCases(fb, vectors, env = {}) {
     ks.free();
   });
 
+  test("keys: promotion, and a record entry checked against its custodian's key set", () => {
+    const [k1, k2] = [fixedKey(7), fixedKey(8)];
+    const ks = new fb.KeySet();
+    ks.rotate(1, k1.publicKey(), 10);
+    ks.rotate(1, k2.publicKey(), 20);
+    ks.promote(k1.keyId());
+    ks.revoke(k1.keyId(), 100);
+    throws(() => ks.promote(k1.keyId()), "KEY_REVOKED", "a revoked key cannot become primary");
+    ks.promote(k2.keyId());
+    throws(() => ks.promote(fixedKey(9).keyId()), "UNKNOWN_KEY", "an unknown key");
+    throws(() => ks.promote(new Uint8Array(31)), "INVALID_LENGTH", "a 31-byte key id");
+    const at = 1764000000000;
+    const dk = fb.DataKey.generate();
+    const url = "https://fhir.hospital-a.example/Observation/o-1/_history/1";
+    const entry = fb.RecordEntry.decode(fb.recordEntrySealAndSign("hospital-a", new Uint8Array(32).fill(1), "Observation", fb.fhirDigest(resource, 0), 1, at, url, dk, k2));
+    entry.verifyWithKeySet(ks);
+    const empty = new fb.KeySet();
+    throws(() => entry.verifyWithKeySet(empty), "UNKNOWN_KEY", "a key set without the custodian's key");
+    ks.revoke(k2.keyId(), at);
+    throws(() => entry.verifyWithKeySet(ks), "KEY_REVOKED", "revoked at the time the entry claims");
+    for (const h of [entry, dk, empty, ks]) h.free();
+  });
+
   // ------------------------------------------------------------------------------------------
   // consent, ledger and access (issues 4, 5, 6)
 

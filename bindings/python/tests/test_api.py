@@ -173,6 +173,13 @@ def test_record_entry_full_flow():
     kid = keys.rotate(1, custodian.public_key(), 1_000)
     assert kid == custodian.key_id()
     keys.verify(1, b"x", kid, custodian.sign(1, b"x"), 2_000)
+    # The entry against the custodian's key set, at the time the entry claims.
+    entry.verify_with_key_set(keys)
+    with fails_with("UNKNOWN_KEY"):
+        entry.verify_with_key_set(fhirbus.KeySet())
+    keys.revoke(kid, 1_764_000_000_000)
+    with fails_with("KEY_REVOKED"):
+        entry.verify_with_key_set(keys)
 
 
 def test_key_set_rotation_and_revocation():
@@ -189,6 +196,13 @@ def test_key_set_rotation_and_revocation():
         keys.verify(6, b"m", old_id, sig, 100)
     with fails_with("KEY_NOT_YET_VALID"):
         keys.verify(6, b"m", old_id, sig, 9)
+    with fails_with("KEY_REVOKED"):
+        keys.promote(old_id)  # a revoked key cannot become primary
+    keys.promote(new_id)
+    with fails_with("UNKNOWN_KEY"):
+        keys.promote(bytes(32))
+    with fails_with("INVALID_LENGTH"):
+        keys.promote(bytes(31))
     with fails_with("DUPLICATE_KEY_ID"):
         keys.add(1, old.public_key(), 200)
     with fails_with("UNKNOWN_KEY"):

@@ -25,7 +25,7 @@ impl fmt::Debug for KeySet {
 }
 
 impl KeySet {
-    fn lock(&self) -> Result<MutexGuard<'_, keys::KeySet>> {
+    pub(crate) fn lock(&self) -> Result<MutexGuard<'_, keys::KeySet>> {
         // Poisoned only if a call panicked while holding it, which the lints rule out.
         self.0
             .lock()
@@ -54,6 +54,11 @@ impl KeySet {
         let key =
             PublicKey::from_sec1_with(default_backend(), convert::purpose(purpose)?, &public_sec1)?;
         Ok(self.lock()?.rotate(key, convert::time(at_ms))?.0.to_vec())
+    }
+
+    /// Make a present, unrevoked key the primary of its purpose.
+    pub fn promote(&self, key_id: Vec<u8>) -> Result<()> {
+        Ok(self.lock()?.promote(&convert::key_id(&key_id)?)?)
     }
 
     /// Revoke the key `key_id` from `at_ms` on.

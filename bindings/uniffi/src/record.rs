@@ -110,6 +110,12 @@ impl RecordEntry {
         Ok(self.0.verify(&VerifyingKey::from_sec1(&public_sec1)?)?)
     }
 
+    /// Check the signature against the custodian's key set, at the time the entry claims (a
+    /// key revoked at or before that time, or added after it, is refused).
+    pub fn verify_with_key_set(&self, key_set: Arc<crate::keys::KeySet>) -> Result<()> {
+        Ok(self.0.verify_with(&*key_set.lock()?)?)
+    }
+
     /// Open the sealed pointer with the data key of the entry's epoch.
     pub fn open_pointer(&self, data_key: Arc<DataKey>) -> Result<String> {
         Ok(self.0.entry.open_pointer(&data_key.0)?)

@@ -159,6 +159,14 @@ fun apiTests() {
                     DataKey.generate().use { other -> failsWith("DECRYPTION_FAILED") { entry.openPointer(other) } }
                     entry.checkResource(RESOURCE)
                     failsWith("DIGEST_MISMATCH") { entry.checkResource(String(RESOURCE).replace("1.00", "1.0").toByteArray()) }
+                    // Against the custodian's key set, at the time the entry claims.
+                    KeySet().use { keys ->
+                        failsWith("UNKNOWN_KEY") { entry.verifyWithKeySet(keys) }
+                        val kid = keys.rotate(1u, custodian.publicKey(), 1_000uL)
+                        entry.verifyWithKeySet(keys)
+                        keys.revoke(kid, 1_764_000_000_000uL)
+                        failsWith("KEY_REVOKED") { entry.verifyWithKeySet(keys) }
+                    }
                 }
             }
         }
@@ -176,6 +184,10 @@ fun apiTests() {
                     keys.verify(6u, bytes(1), oldId, sig, 99uL)
                     failsWith("KEY_REVOKED") { keys.verify(6u, bytes(1), oldId, sig, 100uL) }
                     failsWith("KEY_NOT_YET_VALID") { keys.verify(6u, bytes(1), oldId, sig, 9uL) }
+                    failsWith("KEY_REVOKED") { keys.promote(oldId) }
+                    keys.promote(new.keyId())
+                    failsWith("UNKNOWN_KEY") { keys.promote(ByteArray(32)) }
+                    failsWith("INVALID_LENGTH") { keys.promote(ByteArray(31)) }
                     failsWith("DUPLICATE_KEY_ID") { keys.add(1u, old.publicKey(), 200uL) }
                     failsWith("UNKNOWN_KEY") { keys.revoke(ByteArray(32), 1uL) }
                     EncryptionKey.generate().use { enc ->
