@@ -153,7 +153,8 @@ impl EmbeddedNetwork {
     /// The block passes every check a node makes of it: its transactions were applied with
     /// their signature checks as they were queued, each one's time window is checked again at
     /// the block's time, and the header and quorum certificate are checked as any node checks
-    /// them. If a queued transaction no longer applies (it fell out of the replay window, or a
+    /// them. If a queued transaction no longer applies (it fell out of the replay window, its
+    /// time is past the block's by more than the allowed skew because `now` went back, or a
     /// block from elsewhere changed what it needs), no block is made: that transaction is
     /// taken out of the queue, the error names it, and the rest stay queued. Any other error
     /// leaves the queue as it was.
