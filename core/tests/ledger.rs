@@ -875,6 +875,14 @@ mod embedded_network_queue {
         assert_eq!(w.net.submit(forged, Timestamp(T0 + 11)).unwrap_err().code(), ErrorCode::UnknownKey);
         // A transaction already queued is a replay.
         assert!(w.net.submit(queued, Timestamp(T0 + 12)).unwrap_err().detail().contains("replayed"));
+        // A bad signature, reported as the submitter's own (no position in the queue).
+        let mut bad = enrol_tx(&mut w, 4, T0 + 12);
+        let mut sig = bad.signatures[0].as_bytes().to_vec();
+        sig[40] ^= 1;
+        bad.signatures[0] = fhirbus::signature::Signature::from_bytes(bad.signatures[0].key_id, &sig).unwrap();
+        let e = w.net.submit(bad, Timestamp(T0 + 12)).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::BadSignature);
+        assert!(!e.detail().contains("transaction 1"), "{e}");
         w.enrol(patient(3), &sk(11), T0 + 13);
         assert_eq!(w.net.pending(), 2);
         let (block, _) = w.net.produce_block(Timestamp(T0 + 20)).unwrap();

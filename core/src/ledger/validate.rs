@@ -42,6 +42,7 @@ fn check_error(check: &SigCheck, e: &Error) -> Error {
 }
 
 /// Run `checks` sequentially: the first failure, in order.
+#[cfg(not(feature = "parallel"))]
 fn run_in_order(checks: &[SigCheck]) -> Result<()> {
     for check in checks {
         check.run().map_err(|e| check_error(check, &e))?;
@@ -88,14 +89,15 @@ impl PreparedBlock {
 /// Apply `stx` to `state` as transaction `index` of the block after the state's last, at
 /// `time`, and run its signature checks in order: the state is rolled back unless all pass.
 /// For the embedded network, which applies each transaction as it is queued; returns its
-/// event and prepared values.
+/// event and prepared values. Its errors name no position: the transaction is the caller's
+/// own, wherever it sits in the queue.
 pub(crate) fn apply_one_in_place(state: &mut State, stx: &SignedTransaction, time: Timestamp, index: usize) -> Result<(AuditEvent, PreparedTx)> {
     in_place(state, |next| {
         let prepared = stx.prepare()?;
         let cx = TxContext { height: next.height.saturating_add(1), block_time: time, index };
         let mut checks = Vec::new();
         let event = next.apply_tx(stx, &prepared, &cx, &mut checks)?;
-        run_in_order(&checks)?;
+        checks.iter().try_for_each(SigCheck::run)?;
         Ok((event, prepared))
     })
 }
