@@ -39,7 +39,7 @@ struct Queue {
     /// Each transaction's Merkle leaf and event, in order.
     leaves: Vec<Digest>,
     events: Vec<AuditEvent>,
-    /// The sum of the transactions' encoded lengths.
+    /// The room the transactions take in the block's encoding ([`room_in_block`], summed).
     encoded_len: usize,
     /// The network's state with the queue applied (every signature checked), or `None` after
     /// a block from elsewhere changed the state under it: it is then rebuilt when next needed.
@@ -56,13 +56,18 @@ impl Queue {
     fn drop_failed(&mut self, index: usize, e: &Error) -> Error {
         if index < self.txs.len() {
             let tx = self.txs.remove(index);
-            self.encoded_len = self.encoded_len.saturating_sub(tx.encode().map_or(0, |b| b.len()));
+            self.encoded_len = self.encoded_len.saturating_sub(room_in_block(&tx).unwrap_or(0));
         }
         self.leaves.clear();
         self.events.clear();
         self.applied = None;
         Error::new(e.code(), format!("queued transaction {index} no longer applies and was taken out of the queue: {}", e.detail()))
     }
+}
+
+/// The room `tx` takes in a block's encoding: its own, and the comma after it.
+fn room_in_block(tx: &SignedTransaction) -> Result<usize> {
+    Ok(tx.encode()?.len().saturating_add(1))
 }
 
 impl core::fmt::Debug for EmbeddedNetwork {
@@ -106,7 +111,7 @@ impl EmbeddedNetwork {
             let mut applied = self.state.clone();
             let (mut leaves, mut events) = (Vec::with_capacity(self.queue.len()), Vec::with_capacity(self.queue.len()));
             for (index, stx) in self.queue.txs.iter().enumerate() {
-                match apply_one_in_place(&mut applied, stx, time, index) {
+                match apply_one_in_place(&mut applied, stx, time) {
                     Ok((event, prepared)) => {
                         leaves.push(prepared.leaf);
                         events.push(event);
@@ -129,11 +134,11 @@ impl EmbeddedNetwork {
     pub fn submit(&mut self, tx: SignedTransaction, now: Timestamp) -> Result<Digest> {
         let time = self.block_time(now);
         let index = self.queue.len();
-        let encoded_len = tx.encode()?.len().saturating_add(1);
+        let encoded_len = room_in_block(&tx)?;
         if index >= MAX_BLOCK_TXS || self.queue.encoded_len.saturating_add(encoded_len) > MAX_BLOCK_LEN - HEADER_AND_QC_ROOM {
             return Err(Error::new(ErrorCode::TooLarge, "the next block is full: produce it before submitting more"));
         }
-        let (event, prepared) = apply_one_in_place(self.applied_queue(time)?, &tx, time, index)?;
+        let (event, prepared) = apply_one_in_place(self.applied_queue(time)?, &tx, time)?;
         self.queue.txs.push(tx);
         self.queue.leaves.push(prepared.leaf);
         self.queue.events.push(event);
@@ -270,5 +275,17 @@ mod tests {
         assert_eq!((block.txs.len(), events.len()), (2, 2));
         // The room kept for the header and certificate is far more than they take.
         assert!(block.encode().unwrap().len() - (one * 2) < HEADER_AND_QC_ROOM / 100);
+    }
+
+    /// A transaction taken out of the queue gives back exactly the room it took.
+    #[test]
+    fn a_dropped_transaction_gives_back_its_room() {
+        let (mut net, sign) = network();
+        net.submit(enrol(&sign, 1), Timestamp(2_000)).unwrap();
+        let one = net.queue.encoded_len;
+        net.submit(enrol(&sign, 2), Timestamp(2_000)).unwrap();
+        let e = net.queue.drop_failed(0, &Error::new(ErrorCode::InvalidValue, "test"));
+        assert!(e.detail().starts_with("queued transaction 0 no longer applies"));
+        assert_eq!((net.pending(), net.queue.encoded_len), (1, one));
     }
 }

@@ -86,15 +86,15 @@ impl PreparedBlock {
     }
 }
 
-/// Apply `stx` to `state` as transaction `index` of the block after the state's last, at
+/// Apply `stx` to `state` as the next transaction of the block after the state's last, at
 /// `time`, and run its signature checks in order: the state is rolled back unless all pass.
 /// For the embedded network, which applies each transaction as it is queued; returns its
 /// event and prepared values. Its errors name no position: the transaction is the caller's
-/// own, wherever it sits in the queue.
-pub(crate) fn apply_one_in_place(state: &mut State, stx: &SignedTransaction, time: Timestamp, index: usize) -> Result<(AuditEvent, PreparedTx)> {
+/// own, wherever it sits in the queue (its checks run here, so their index is never read).
+pub(crate) fn apply_one_in_place(state: &mut State, stx: &SignedTransaction, time: Timestamp) -> Result<(AuditEvent, PreparedTx)> {
     in_place(state, |next| {
         let prepared = stx.prepare()?;
-        let cx = TxContext { height: next.height.saturating_add(1), block_time: time, index };
+        let cx = TxContext { height: next.height.saturating_add(1), block_time: time, index: 0 };
         let mut checks = Vec::new();
         let event = next.apply_tx(stx, &prepared, &cx, &mut checks)?;
         checks.iter().try_for_each(SigCheck::run)?;
