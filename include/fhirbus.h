@@ -1012,7 +1012,8 @@ fhirbus_result fhirbus_ledger_state_data_key_epoch(const fhirbus_ledger_state *s
 // `kind` and `id`: `record` and the entry id in hex, `member` and the organisation id,
 // `patient` and the pseudonym in base64url, or `consent` and `<pseudonym>/<consent id>`.
 // Writes `{"root":hex,"value":hex?,"proof":{...}}` to `*out` (`value`, the item's value hash,
-// is absent when the item is).
+// is absent when the item is). An entry never registered has no proof:
+// `FHIRBUS_INVALID_VALUE`.
 //
 // # Safety
 // See the header's conventions.

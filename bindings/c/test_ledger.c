@@ -729,8 +729,8 @@ static void test_story(void) {
   free(proof);
   json_decref(pd);
   fhirbus_buffer_free(&proof_doc);
-  /* An absent item, the consent, the member and the patient. */
-  OK(fhirbus_ledger_state_prove(s, "record", "00000000000000000000000000000000000000000000000000000000000000ff", &proof_doc));
+  /* An absent item (a member never admitted), the consent, the member and the patient. */
+  OK(fhirbus_ledger_state_prove(s, "member", "never-admitted", &proof_doc));
   pd = parse(&proof_doc);
   CHECK(json_object_get(pd, "value") == NULL);
   proof = json_dumps(json_object_get(pd, "proof"), JSON_COMPACT);
@@ -756,6 +756,8 @@ static void test_story(void) {
   EXPECT(FHIRBUS_INVALID_VALUE, fhirbus_ledger_state_prove(s, "block", "1", &keep));
   EXPECT(FHIRBUS_INVALID_VALUE, fhirbus_ledger_state_prove(s, "consent", "no-slash", &keep));
   EXPECT(FHIRBUS_INVALID_ENCODING, fhirbus_ledger_state_prove(s, "record", "abcd", &keep));
+  /* An entry never registered has no proof: entries are committed in order, not by id. */
+  EXPECT(FHIRBUS_INVALID_VALUE, fhirbus_ledger_state_prove(s, "record", "00000000000000000000000000000000000000000000000000000000000000ff", &keep));
   EXPECT(FHIRBUS_NULL_ARGUMENT, fhirbus_ledger_state_prove(s, NULL, "1", &keep));
   EXPECT(FHIRBUS_NULL_ARGUMENT, fhirbus_ledger_state_prove(s, "record", NULL, &keep));
   EXPECT(FHIRBUS_NULL_ARGUMENT, fhirbus_ledger_state_prove(s, "record", entry_hex, NULL));

@@ -22,7 +22,7 @@ use crate::digest::Digest;
 use crate::error::{Error, ErrorCode, Result};
 use crate::ids::{OrgId, ResourceType};
 use crate::ledger::State;
-use crate::ledger::commitment::StateProof;
+use crate::ledger::proof::StateProof;
 use crate::ledger::state::{item, value_hash};
 use crate::pseudonym::Pseudonym;
 use crate::time::Timestamp;
@@ -161,15 +161,12 @@ pub fn member_primary_key(state: &State, org: &str, purpose: &str) -> Result<[u8
     Ok(member.keys.primary(purpose)?.key.to_sec1())
 }
 
-/// The state key and committed value of an item, for a light client to check a proof:
-/// `kind` is `record` (id: entry id hex), `member` (id: org), `patient` (id: pseudonym text)
-/// or `consent` (id: `<pseudonym>/<consent id>`). The value is `None` when absent.
-pub fn item(state: &State, kind: &str, id: &str) -> Result<(Digest, Option<Digest>)> {
+/// The state key and committed value of a keyed item, for a light client to check a proof:
+/// `kind` is `member` (id: org), `patient` (id: pseudonym text) or `consent` (id:
+/// `<pseudonym>/<consent id>`). The value is `None` when absent. (A record entry is no keyed
+/// item: see [`prove_json`].)
+fn keyed_item(state: &State, kind: &str, id: &str) -> Result<(Digest, Option<Digest>)> {
     match kind {
-        "record" => {
-            let d = Digest::from_hex(id)?;
-            Ok((item::record(&d), state.record_view(&d).map(|v| v.commitment()).transpose()?))
-        }
         "member" => {
             let o = OrgId::new(id)?;
             Ok((item::member(&o), state.member_view(&o).map(|v| value_hash(&v)).transpose()?))
@@ -189,11 +186,25 @@ pub fn item(state: &State, kind: &str, id: &str) -> Result<(Digest, Option<Diges
 }
 
 /// A proof for an item against the current state root:
-/// `{"root":hex,"value":hex?,"proof":<StateProof>}`.
+/// `{"root":hex,"value":hex?,"proof":<StateProof>}`. `kind` is `record` (id: entry id hex) or
+/// a kind of keyed item. A keyed item's proof shows it present (with `value`) or absent; a
+/// record entry's shows it registered, and an entry that is not has no proof (an error).
 pub fn prove_json(state: &mut State, kind: &str, id: &str) -> Result<Vec<u8>> {
-    let (key, value) = item(state, kind, id)?;
+    let (proof, value) = match kind {
+        "record" => {
+            let d = Digest::from_hex(id)?;
+            let value = state.record_view(&d).map(|v| v.commitment()).transpose()?;
+            match (state.prove_record(&d), value) {
+                (Some(proof), Some(value)) => (proof, Some(value)),
+                _ => return Err(Error::new(ErrorCode::InvalidValue, "no such record entry: only a registered entry has a proof")),
+            }
+        }
+        _ => {
+            let (key, value) = keyed_item(state, kind, id)?;
+            (state.prove(&key), value)
+        }
+    };
     let root = state.state_root();
-    let proof = state.prove(&key);
     let mut v = json!({"root": root.to_hex(), "proof": proof});
     if let (Some(obj), Some(value)) = (v.as_object_mut(), value) {
         obj.insert("value".into(), json!(value.to_hex()));

@@ -170,10 +170,28 @@ fn the_whole_flow_applies_and_is_queryable_and_provable() {
     let id = records[0].id;
     let view = state.record_view(&id).unwrap();
     let root = block_root(&mut w.net);
-    let proof = w.net.state_mut().prove(&item::record(&id));
+    let proof = w.net.state_mut().prove_record(&id).unwrap();
     proof.verify(&root, Some(&view.commitment().unwrap())).unwrap();
-    let absent = w.net.state_mut().prove(&item::record(&Digest::sha256(b"none")));
+    // A record entry's proof never shows it absent, and an entry never registered has none;
+    // a keyed item's absence has one.
+    assert_eq!(proof.verify(&root, None).unwrap_err().code(), ErrorCode::BadSignature);
+    assert!(w.net.state_mut().prove_record(&Digest::sha256(b"none")).is_none());
+    let none = fhirbus::host::prove_json(w.net.state_mut(), "record", &Digest::sha256(b"none").to_hex());
+    assert_eq!(none.unwrap_err().code(), ErrorCode::InvalidValue);
+    let absent = w.net.state_mut().prove(&item::patient(&patient(9)));
     absent.verify(&root, None).unwrap();
+    // Moved to another position or put in a tree of another size, the path leads elsewhere.
+    if let fhirbus::ledger::proof::StateProof::Record { proof: inclusion, items_root } = &proof {
+        for moved in [
+            fhirbus::ledger::merkle::InclusionProof { index: inclusion.index + 1, ..inclusion.clone() },
+            fhirbus::ledger::merkle::InclusionProof { size: inclusion.size + 1, ..inclusion.clone() },
+        ] {
+            let forged = fhirbus::ledger::proof::StateProof::Record { proof: moved, items_root: *items_root };
+            assert!(forged.verify(&root, Some(&view.commitment().unwrap())).is_err());
+        }
+    } else {
+        panic!("a record entry's proof is a path in the records' tree");
+    }
 
     // The same through the document interface the binding layers use.
     let doc: serde_json::Value = serde_json::from_slice(&fhirbus::host::prove_json(w.net.state_mut(), "record", &id.to_hex()).unwrap()).unwrap();
@@ -697,12 +715,17 @@ fn seeds_for_the_fuzz_targets() {
     w.net.apply_block(&block).unwrap();
     let proof = fhirbus::host::prove_json(w.net.state_mut(), "patient", &patient(1).to_text()).unwrap();
     let absent = fhirbus::host::prove_json(w.net.state_mut(), "patient", &patient(2).to_text()).unwrap();
+    let entry_id = Digest::sha256(&entry.entry.canonical_bytes().unwrap());
+    w.net.submit(Transaction::register_record("test-net", entry.clone()), Timestamp(T0 + 25)).unwrap();
+    w.net.produce_block(Timestamp(T0 + 30)).unwrap();
+    let record = fhirbus::host::prove_json(w.net.state_mut(), "record", &entry_id.to_hex()).unwrap();
     let torn = log.len() - 7;
     log.extend_from_within(..torn);
     for (sub, name, bytes) in [
         ("block_log", "two-blocks-torn.bin", log),
         ("state_proof", "present.json", proof),
         ("state_proof", "absent.json", absent),
+        ("state_proof", "record.json", record),
         ("tx_decode", "enrol.json", tx.encode().unwrap()),
         ("tx_decode", "register.json", Transaction::register_record("test-net", entry.clone()).encode().unwrap()),
         ("block_validate", "block.json", block.encode().unwrap()),

@@ -148,8 +148,17 @@ export interface ProofDocument {
   /** The item's value hash, hex; absent when the item is. */
   value?: string;
   /** The proof: pass `JSON.stringify(proof)`'s UTF-8 bytes to `verifyProof`. */
-  proof: { key: string; leaf: [string, string] | null; siblings: string[] };
+  proof: StateProof;
 }
+
+/**
+ * A keyed item's path in the trie of items (present or absent), with the records' root; or a
+ * record entry's audit path (RFC 6962) among the entries in registration order, with the
+ * items' root.
+ */
+export type StateProof =
+  | { item: { proof: { key: string; leaf: [string, string] | null; siblings: string[] }; recordsRoot: string; records: number } }
+  | { record: { proof: { index: number; size: number; path: string[] }; itemsRoot: string } };
 
 /** What a custodian may release, and what it must do. */
 export interface Release {
@@ -428,7 +437,8 @@ impl LedgerState {
 
     /// A proof of the item `kind` / `id` (`record` and the entry id in hex, `member` and the
     /// organisation id, `patient` and the pseudonym in base64url, `consent` and
-    /// `<pseudonym>/<consent id>`) against the current state root.
+    /// `<pseudonym>/<consent id>`) against the current state root. An entry never registered
+    /// has no proof (`INVALID_VALUE`); any other item absent has one.
     #[wasm_bindgen(unchecked_return_type = "ProofDocument")]
     pub fn prove(
         &mut self,

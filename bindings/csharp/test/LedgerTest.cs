@@ -265,9 +265,11 @@ public static partial class FhirbusTest
                     otherRoot[0] ^= 1;
                     Fails(203, "BAD_SIGNATURE", () => Api.VerifyProof(otherRoot, proof, value));
                     Fails(100, "MALFORMED_JSON", () => Api.VerifyProof(root, proof.Take(proof.Length - 1).ToArray(), value));
-                    var absent = J(s.Prove("record", new string('0', 64)));
+                    // A member never admitted is shown absent; an entry never registered has no proof.
+                    var absent = J(s.Prove("member", "never-admitted"));
                     Check(!Has(absent, "value"), "absent item");
                     Api.VerifyProof(root, U(absent["proof"].ToString()), null);
+                    Fails(111, "INVALID_VALUE", () => s.Prove("record", new string('0', 64)));
                     var cdoc = J(s.Prove("consent", p + "/consent-b-treat"));
                     Api.VerifyProof(root, U(cdoc["proof"].ToString()), Unhex((string)cdoc["value"]));
                     Fails(111, "INVALID_VALUE", () => s.Prove("block", "1"));

@@ -1006,13 +1006,21 @@ export function makeCases(fb, vectors, env = {}) {
     }
     const consentValue = st.prove("consent", `${b64(w.patient)}/c-1`).value;
     eq(consentValue, hex(fb.sha256(fb.jcs(utf8(JSON.stringify(st.consents(w.patient)[0]))))), "a consent's value is the SHA-256 of its encoding");
-    const absent = st.prove("record", hex(fb.sha256(utf8("never registered"))));
+    // A member never admitted is shown absent; an entry never registered has no proof
+    // (entries are committed in registration order, not by id).
+    const absent = st.prove("member", "never-admitted");
     ok(!("value" in absent), "an absent item has no value");
     fb.verifyProof(root, utf8(JSON.stringify(absent.proof)), null);
     throws(() => fb.verifyProof(root, utf8(JSON.stringify(absent.proof)), fb.sha256(utf8("x"))), "BAD_SIGNATURE", "absent, claimed present");
-    const forged = JSON.parse(JSON.stringify(st.prove("record", hex(entryId)).proof));
-    forged.siblings[0] = hex(fb.sha256(utf8("forged")));
-    throws(() => fb.verifyProof(root, utf8(JSON.stringify(forged)), unhex(st.prove("record", hex(entryId)).value)), "BAD_SIGNATURE", "a forged sibling");
+    throws(() => st.prove("record", hex(fb.sha256(utf8("never registered")))), "INVALID_VALUE", "no proof for an entry never registered");
+    const record = st.prove("record", hex(entryId));
+    const forged = JSON.parse(JSON.stringify(record.proof));
+    forged.record.itemsRoot = hex(fb.sha256(utf8("forged")));
+    throws(() => fb.verifyProof(root, utf8(JSON.stringify(forged)), unhex(record.value)), "BAD_SIGNATURE", "a forged root of the other items");
+    const patientProof = st.prove("patient", b64(w.patient));
+    const forgedPath = JSON.parse(JSON.stringify(patientProof.proof));
+    forgedPath.item.proof.siblings[0] = hex(fb.sha256(utf8("forged")));
+    throws(() => fb.verifyProof(root, utf8(JSON.stringify(forgedPath)), unhex(patientProof.value)), "BAD_SIGNATURE", "a forged sibling");
 
     // A second node applies the blocks and reaches the same state.
     const replica = fb.LedgerState.fromGenesis(w.genesis);

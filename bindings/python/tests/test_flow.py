@@ -348,11 +348,14 @@ def test_prove_a_record_to_a_light_client(f):
         fhirbus.verify_proof(root, proof, bytes(32))
     with pytest.raises(fhirbus.FhirbusError.Failed):
         fhirbus.verify_proof(fhirbus.LedgerState.from_genesis(f.genesis).state_root(), proof, value)
-    # The consent too (revoked, still there), and the absence of an entry never registered.
+    # The consent too (revoked, still there), and the absence of a member never admitted. An
+    # entry never registered has no proof: entries are committed in order, not by id.
     consent = json.loads(f.state().prove("consent", f"{b64(f.patient)}/{CONSENT_ID}"))
     fhirbus.verify_proof(root, json.dumps(consent["proof"]).encode(), bytes.fromhex(consent["value"]))
-    absent = json.loads(f.state().prove("record", fhirbus.sha256(b"never registered").hex()))
+    absent = json.loads(f.state().prove("member", "never-admitted"))
     fhirbus.verify_proof(root, json.dumps(absent["proof"]).encode(), None)
+    with pytest.raises(fhirbus.FhirbusError.Failed):
+        f.state().prove("record", fhirbus.sha256(b"never registered").hex())
 
 
 def tampered(block, change):

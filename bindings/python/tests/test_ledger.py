@@ -101,9 +101,12 @@ def test_proofs(w):
         fhirbus.verify_proof(root, body, bytes(32))  # another value
     with pytest.raises(fhirbus.FhirbusError.Failed):
         fhirbus.verify_proof(root, body, None)  # the item is there
-    absent = json.loads(w.state.prove("record", "00" * 32))
+    # A member never admitted is shown absent; an entry never registered has no proof.
+    absent = json.loads(w.state.prove("member", "never-admitted"))
     assert "value" not in absent
     fhirbus.verify_proof(bytes.fromhex(absent["root"]), json.dumps(absent["proof"]).encode(), None)
+    with fails_with("INVALID_VALUE"):
+        w.state.prove("record", "00" * 32)
     for kind, ident in (("member", "hospital-a"), ("patient", b64(PATIENT))):
         p = json.loads(w.state.prove(kind, ident))
         fhirbus.verify_proof(bytes.fromhex(p["root"]), json.dumps(p["proof"]).encode(), bytes.fromhex(p["value"]))

@@ -157,7 +157,8 @@ impl LedgerState {
     }
 
     /// A proof for an item against the current state root: `kind` is `record`, `member`,
-    /// `patient` or `consent`; returns `{"root","value"?,"proof"}` as JSON.
+    /// `patient` or `consent`; returns `{"root","value"?,"proof"}` as JSON. An entry never
+    /// registered has no proof (`INVALID_VALUE`); any other item absent has one.
     pub fn prove(&self, kind: String, id: String) -> Result<Vec<u8>> {
         Ok(host::prove_json(&mut *self.write()?, &kind, &id)?)
     }

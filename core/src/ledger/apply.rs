@@ -6,7 +6,7 @@
 
 use super::audit::{AuditAction, AuditEvent};
 use super::block::quorum;
-use super::state::{Patient, State, item, parse_key, record_commitment, value_hash};
+use super::state::{Patient, State, item, parse_key, value_hash};
 use super::tx::{PreparedTx, SignedTransaction, TxBody};
 use crate::digest::Digest;
 use crate::error::{Error, ErrorCode, Result};
@@ -110,8 +110,8 @@ impl State {
 
     /// Commit `event` under `key` (its transaction's audit item key) and index it.
     ///
-    /// A registration has no audit item (`key` is `None`): its record item is its replay
-    /// guard and commits all the event says (custodian, patient, entry, time, and the
+    /// A registration has no audit item (`key` is `None`): its committed record entry is its
+    /// replay guard and commits all the event says (custodian, patient, entry, time, and the
     /// transaction id, a function of the entry's), but the height, which its block carries.
     /// A registration's event is kept as the position its record was inserted at, `record`.
     fn record_event(&mut self, key: Option<Digest>, event: &AuditEvent, record: Option<usize>) {
@@ -124,16 +124,14 @@ impl State {
         }
     }
 
-    /// The rest of a new entry's rule (its patient enrolled, its epoch current) and its
-    /// commitment; the caller has checked that its custodian is an active member and inserted
-    /// it under `id`.
-    fn commit_new_record(&mut self, id: Digest, entry: &SignedRecordEntry) -> Result<()> {
+    /// The rest of a new entry's rule: its patient enrolled, its epoch current. The caller has
+    /// checked that its custodian is an active member and inserted it (which commits it).
+    fn check_new_record(&self, entry: &SignedRecordEntry) -> Result<()> {
         let e = &entry.entry;
         self.enrolled(&e.patient)?;
         if e.epoch != self.epoch(&e.patient, &e.custodian) {
             return refuse(ErrorCode::InvalidValue, "record entry sealed under another epoch than the current");
         }
-        self.commitment.set(item::record(&id), Some(record_commitment(&id, &entry.signature, None)));
         Ok(())
     }
 
@@ -163,8 +161,8 @@ impl State {
         let id = prepared.id;
         // The replay guard: every applied transaction leaves a committed item that its id
         // names, so an id already named there was applied before. A record registration's id
-        // is a function of its entry's id, and its record item is that item; any other
-        // transaction has an audit item under its id. (A transaction older than the window
+        // is a function of its entry's id, and its committed entry (found by id among the
+        // records) is that item; any other transaction has an audit item under its id. (A transaction older than the window
         // is refused by its age first.)
         let (audit_key, registered) = match (&tx.body, prepared.entry_id) {
             (TxBody::RegisterRecord { entry }, Some(entry_id)) => {
@@ -304,7 +302,7 @@ impl State {
                 };
                 Self::queue(&custodian.keys, &entry.signature, e.time, Domain::RecordEntry, entry_msg, cx, checks)?;
                 // The replay guard inserted it.
-                self.commit_new_record(entry_id, entry)?;
+                self.check_new_record(entry)?;
                 event = AuditEvent::registration_by(cx.height, id, entry_id, e);
             }
             TxBody::SupersedeRecord { previous, entry } => {
@@ -323,9 +321,8 @@ impl State {
                 if old.superseded_by.is_some() || o.custodian != e.custodian || o.patient != e.patient || o.resource_type != e.resource_type {
                     return refuse(ErrorCode::InvalidValue, "a new version must replace a current entry of the same custodian, patient and resource type");
                 }
-                self.commit_new_record(entry_id, entry)?;
+                self.check_new_record(entry)?;
                 self.records.set_superseded_by(previous, entry_id);
-                self.commit_record(previous)?;
                 event.action = AuditAction::RecordSuperseded;
                 event.actor = Some(e.custodian.clone());
                 event.patient = Some(e.patient);

@@ -1,6 +1,7 @@
-//! The state commitment: one SHA-256 root over every item of the ledger's state, carried in
-//! each block header, so that a party that trusts a header can check one answer (a consent, a
-//! record entry, a key) without the ledger.
+//! The keyed part of the state commitment: every item of the ledger's state but the record
+//! entries (members, patients, consents, epochs, shares, governance, audit events), under one
+//! SHA-256 root. The record entries have their own tree ([`super::record_log`]); the state
+//! root in each block header commits to both ([`super::proof`]).
 //!
 //! Layout: each item is a leaf `(key, value)` with `key = SHA-256(kind tag || natural key)` and
 //! `value = SHA-256(canonical bytes of the item)`. The leaves sit in a binary trie on the bits
@@ -341,19 +342,19 @@ impl Commitment {
     }
 
     /// A proof for `key` (present or absent) against the current root.
-    pub fn prove(&mut self, key: &Digest) -> StateProof {
+    pub fn prove(&mut self, key: &Digest) -> ItemProof {
         self.root();
         let mut siblings = Vec::new();
         let leaf = self.walk(key, Some(&mut siblings)).map(|l| (l.key, l.value));
         siblings.reverse();
-        StateProof { key: *key, leaf, siblings }
+        ItemProof { key: *key, leaf, siblings }
     }
 }
 
-/// A proof that a state item has a given value (or is absent) under a state root.
+/// A proof that an item of the trie has a given value (or is absent) under the trie's root.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct StateProof {
+pub struct ItemProof {
     /// The item's key.
     pub key: Digest,
     /// The (key, value hash) of the leaf where the key's path ends: the item itself if it is
@@ -364,10 +365,19 @@ pub struct StateProof {
     pub siblings: Vec<Digest>,
 }
 
-impl StateProof {
-    /// Check the proof against `root`: the item is present with value hash `value`, or absent
-    /// when `value` is `None`.
+impl ItemProof {
+    /// Check the proof against the trie's `root`: the item is present with value hash
+    /// `value`, or absent when `value` is `None`.
     pub fn verify(&self, root: &Digest, value: Option<&Digest>) -> Result<()> {
+        if self.root_for(value)? != *root {
+            return Err(Error::new(ErrorCode::BadSignature, "state proof: does not lead to the root"));
+        }
+        Ok(())
+    }
+
+    /// The root of the trie in which the item is present with value hash `value` (absent when
+    /// `None`) with this path; an error when the proof shows something else.
+    pub fn root_for(&self, value: Option<&Digest>) -> Result<Digest> {
         let refuse = |why: &str| Err(Error::new(ErrorCode::BadSignature, format!("state proof: {why}")));
         let depth = self.siblings.len();
         if depth > KEY_BITS {
@@ -388,10 +398,7 @@ impl StateProof {
             let d = depth - 1 - level;
             hash = if bit(&self.key, d) == 0 { node_hash(&hash, sibling) } else { node_hash(sibling, &hash) };
         }
-        if hash != *root {
-            return refuse("does not lead to the root");
-        }
-        Ok(())
+        Ok(hash)
     }
 }
 

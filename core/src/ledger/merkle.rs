@@ -58,8 +58,8 @@ pub(crate) fn tagged_pair_hash(tag: u8, a: &Digest, b: &Digest) -> Digest {
     Digest(out)
 }
 
-/// The largest power of two strictly below `n` (n >= 2).
-fn split(n: usize) -> usize {
+/// The largest power of two strictly below `n` (n >= 2): where RFC 6962 splits a tree.
+pub(crate) fn split(n: usize) -> usize {
     let mut k = 1;
     while k << 1 < n {
         k <<= 1;
@@ -125,6 +125,15 @@ fn collect_path(leaves: &[Digest], index: usize, path: &mut Vec<Digest>) {
 impl InclusionProof {
     /// Whether `leaf` (already hashed) is at `index` of a tree of `size` leaves with `root`.
     pub fn verify(&self, leaf: &Digest, root: &Digest) -> Result<()> {
+        if self.root_from(leaf)? != *root {
+            return Err(Error::new(ErrorCode::BadSignature, "inclusion proof does not lead to the root"));
+        }
+        Ok(())
+    }
+
+    /// The root of the tree of `size` leaves in which `leaf` (already hashed) is at `index`
+    /// with this audit path; an error when the path does not fit the index and size.
+    pub fn root_from(&self, leaf: &Digest) -> Result<Digest> {
         if self.index >= self.size || self.path.len() > 64 {
             return Err(Error::new(ErrorCode::InvalidValue, "inclusion proof out of range"));
         }
@@ -147,10 +156,10 @@ impl InclusionProof {
             fnode >>= 1;
             snode >>= 1;
         }
-        if snode != 0 || r != *root {
-            return Err(Error::new(ErrorCode::BadSignature, "inclusion proof does not lead to the root"));
+        if snode != 0 {
+            return Err(Error::new(ErrorCode::BadSignature, "inclusion proof shorter than the tree"));
         }
-        Ok(())
+        Ok(r)
     }
 }
 

@@ -14,6 +14,8 @@ pub mod consents;
 pub mod log;
 pub mod merkle;
 pub mod network;
+pub mod proof;
+pub mod record_log;
 pub mod records;
 pub mod state;
 pub mod tx;

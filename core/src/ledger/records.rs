@@ -1,13 +1,16 @@
 //! The registered record entries: in registration order in a persistent vector, found by id
-//! through an ordered map of positions.
+//! through an ordered map of positions, and committed in that order by their own tree
+//! ([`RecordLog`]), which every change here keeps current.
 //!
 //! A block's registrations land at the vector's end, a few chunks of 64 a block, and the map
 //! from ids to positions holds plain numbers: with a million records, where each registration
 //! copies one of the map's leaf nodes, the copy is bytes, not 64 references to count up and,
 //! when the replaced state is freed, down again.
 
-use super::state::RecordState;
+use super::record_log::RecordLog;
+use super::state::{RecordState, record_commitment};
 use crate::digest::Digest;
+use super::merkle::InclusionProof;
 use crate::record::SignedRecordEntry;
 
 /// The record entries. Cloning is cheap (shared structure), and a clone's changes never show
@@ -16,6 +19,8 @@ use crate::record::SignedRecordEntry;
 pub struct Records {
     entries: imbl::Vector<RecordState>,
     by_id: imbl::OrdMap<Digest, usize>,
+    /// Leaf `i` commits entry `i` as it stands.
+    log: RecordLog,
     /// While a block is applied in place: each change of an entry's successor (position, the
     /// value before), to undo if the block fails. Registrations need no note: they are the
     /// entries past the length the block started at.
@@ -38,6 +43,7 @@ impl Records {
             self.by_id.insert(id, taken);
             return None;
         }
+        self.log.push(&record_commitment(&id, &entry.signature, None));
         self.entries.push_back(RecordState { id, entry: entry.clone(), superseded_by: None });
         Some(at)
     }
@@ -57,6 +63,7 @@ impl Records {
         let Some(&at) = self.by_id.get(id) else { return false };
         let Some(record) = self.entries.get_mut(at) else { return false };
         let before = record.superseded_by.replace(by);
+        self.log.set(at, &record_commitment(id, &record.entry.signature, Some(&by)));
         if let Some(undo) = &mut self.undo {
             undo.push((at, before));
         }
@@ -77,9 +84,11 @@ impl Records {
     /// Undo everything since [`Records::begin_undo`] returned `len`: successors put back,
     /// newest change first, and the entries registered since then dropped with their ids.
     pub fn roll_back(&mut self, len: usize) {
+        self.log.truncate(len);
         for (at, before) in self.undo.take().unwrap_or_default().into_iter().rev() {
             if let Some(record) = self.entries.get_mut(at) {
                 record.superseded_by = before;
+                self.log.set(at, &record_commitment(&record.id, &record.entry.signature, before.as_ref()));
             }
         }
         while self.entries.len() > len {
@@ -87,6 +96,16 @@ impl Records {
                 self.by_id.remove(&record.id);
             }
         }
+    }
+
+    /// The root of the entries' tree.
+    pub fn root(&self) -> Digest {
+        self.log.root()
+    }
+
+    /// The audit path of the entry registered under `id` in the entries' tree.
+    pub fn prove(&self, id: &Digest) -> Option<InclusionProof> {
+        self.by_id.get(id).and_then(|at| self.log.prove(*at))
     }
 
     /// The number of entries.

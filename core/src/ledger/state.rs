@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::AuditEvent;
 use super::block::{Genesis, NetworkPolicy};
-use super::commitment::{Commitment, StateProof, leaf_key};
+use super::commitment::{Commitment, leaf_key};
+use super::proof::StateProof;
 use super::audit_log::AuditLog;
 use super::records::Records;
 use super::tx::PublicKeyBytes;
@@ -185,10 +186,6 @@ pub mod item {
     /// The key of a patient item.
     pub fn patient(p: &Pseudonym) -> Digest {
         leaf_key("patient", p.as_bytes())
-    }
-    /// The key of a record item.
-    pub fn record(id: &Digest) -> Digest {
-        leaf_key("record", id.as_bytes())
     }
     /// The key of the governance item (council and validators).
     pub fn governance() -> Digest {
@@ -396,12 +393,6 @@ impl State {
         Ok(())
     }
 
-    pub(crate) fn commit_record(&mut self, id: &Digest) -> Result<()> {
-        let value = self.records.get(id).map(|r| record_commitment(&r.id, &r.entry.signature, r.superseded_by.as_ref()));
-        self.commitment.set(item::record(id), value);
-        Ok(())
-    }
-
     // ---- queries --------------------------------------------------------------------------
 
     /// The chain id.
@@ -429,9 +420,10 @@ impl State {
         self.last_hash
     }
 
-    /// The state commitment.
+    /// The state commitment: the root over the keyed items and the record entries (see
+    /// [`super::proof`]).
     pub fn state_root(&mut self) -> Digest {
-        self.commitment.root()
+        super::proof::state_root(&self.commitment.root(), &self.records.root(), self.records.len() as u64)
     }
 
     /// The current validator set.
@@ -541,9 +533,10 @@ impl State {
             .collect()
     }
 
-    /// The number of items under the state commitment.
+    /// The number of items under the state commitment (as of the last state root), record
+    /// entries included.
     pub fn item_count(&self) -> usize {
-        self.commitment.len()
+        self.commitment.len() + self.records.len()
     }
 
     // ---- views and proofs for light clients -----------------------------------------------
@@ -583,8 +576,16 @@ impl State {
         self.records.get(id).map(|r| RecordView { entry: r.entry.clone(), superseded_by: r.superseded_by })
     }
 
-    /// A proof for the item with key `key` (see [`item`]) against [`Self::state_root`].
+    /// A proof for the item with key `key` (see [`item`]; a record entry is proven by
+    /// [`Self::prove_record`]) against [`Self::state_root`], present or absent.
     pub fn prove(&mut self, key: &Digest) -> StateProof {
-        self.commitment.prove(key)
+        StateProof::Item { proof: self.commitment.prove(key), records_root: self.records.root(), records: self.records.len() as u64 }
+    }
+
+    /// A proof of the record entry registered under `id` against [`Self::state_root`];
+    /// `None` if there is none (the absence of an entry has no proof).
+    pub fn prove_record(&mut self, id: &Digest) -> Option<StateProof> {
+        let proof = self.records.prove(id)?;
+        Some(StateProof::Record { proof, items_root: self.commitment.root() })
     }
 }

@@ -110,7 +110,7 @@ pub(crate) fn seal_proposed(before: &State, after: &mut State, block: &Block) ->
     let quorum = check_header_and_quorum(before, block)?;
     let header = block.header.canonical_bytes()?;
     run_checks(&quorum_checks(block, &header, quorum))?;
-    if after.commitment.root() != block.header.state_root {
+    if after.state_root() != block.header.state_root {
         return Err(Error::new(ErrorCode::Internal, "state root of the proposed block does not match its state"));
     }
     advance(after, &block.header)
@@ -353,7 +353,7 @@ fn apply_prepared<'a>(
 ) -> Result<Vec<AuditEvent>> {
     ready(quorum_checks(block, &prepared.header_bytes, quorum));
     let events = apply_txs_streaming(next, block, &prepared.txs, ready)?;
-    if next.commitment.root() != block.header.state_root {
+    if next.state_root() != block.header.state_root {
         return Err(Error::new(ErrorCode::BadSignature, "state root does not match the state after the block"));
     }
     advance(next, &block.header)?;
@@ -372,7 +372,7 @@ fn advance(state: &mut State, header: &BlockHeader) -> Result<()> {
 fn apply_unverified(next: &mut State, block: &Block) -> Result<()> {
     let prepared = prepare_all(&block.txs)?;
     apply_txs_streaming(next, block, &prepared, &mut drop)?;
-    next.commitment.root();
+    next.state_root();
     advance(next, &block.header)
 }
 

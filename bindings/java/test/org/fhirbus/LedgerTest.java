@@ -331,9 +331,11 @@ final class LedgerTest {
           otherRoot[0] ^= 1;
           fails(203, "BAD_SIGNATURE", () -> Fhirbus.verifyProof(otherRoot, proof, value));
           fails(100, "MALFORMED_JSON", () -> Fhirbus.verifyProof(root, Arrays.copyOf(proof, proof.length - 1), value));
-          Map<String, Object> absent = obj(s.prove("record", "00".repeat(32)));
+          // A member never admitted is shown absent; an entry never registered has no proof.
+          Map<String, Object> absent = obj(s.prove("member", "never-admitted"));
           check(!absent.containsKey("value"), "absent item");
           Fhirbus.verifyProof(root, utf8(Json.write(absent.get("proof"))), null);
+          fails(111, "INVALID_VALUE", () -> s.prove("record", "00".repeat(32)));
           Map<String, Object> cdoc = obj(s.prove("consent", p + "/consent-b-treat"));
           Fhirbus.verifyProof(root, utf8(Json.write(cdoc.get("proof"))), HexFormat.of().parseHex((String) cdoc.get("value")));
           fails(111, "INVALID_VALUE", () -> s.prove("block", "1"));

@@ -307,12 +307,14 @@ class Flow : AutoCloseable {
             verifyProof(root, proof, value)
             check(outcome { verifyProof(root, proof, ByteArray(32)) } != null) { "proof of another value" }
             LedgerState.fromGenesis(genesis).use { g -> check(outcome { verifyProof(g.stateRoot(), proof, value) } != null) { "another root" } }
-            // The consent too (revoked, still there), and the absence of an entry never registered.
+            // The consent too (revoked, still there), and the absence of a member never admitted.
+            // An entry never registered has no proof: entries are committed in order, not by id.
             val c = state { jsonMap(it.prove("consent", "${b64(patient)}/$CONSENT_ID")) }
             verifyProof(root, toJson(c["proof"]).toByteArray(), hex(c.s("value")))
-            val absent = state { jsonMap(it.prove("record", sha256("never registered".toByteArray()).hex())) }
-            check(!absent.containsKey("value")) { "value of an absent record" }
+            val absent = state { jsonMap(it.prove("member", "never-admitted")) }
+            check(!absent.containsKey("value")) { "value of an absent member" }
             verifyProof(root, toJson(absent["proof"]).toByteArray(), null)
+            failsWith("INVALID_VALUE") { state { it.prove("record", sha256("never registered".toByteArray()).hex()) } }
         }
 
         step("a tampered block is refused and changes nothing", "a second host replays every block to the same state") {
