@@ -30,7 +30,8 @@
 //! - `LEDGER_PROBE=chain` runs a chain of `LEDGER_APPLY_N` (default 100) blocks of
 //!   `LEDGER_BLOCK` (default 100) in place, each after its signature checks alone, and times
 //!   both; with `LEDGER_CHAIN_APPLY=1` it applies without signature checks (the bookkeeping
-//!   alone, with the caches as the checks leave them).
+//!   alone, with the caches as the checks leave them), and with `LEDGER_CHAIN_KEEP=1` it
+//!   validates keeping each new state (and dropping the one before) instead of in place.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize, Ordering};
@@ -363,6 +364,7 @@ fn main() -> fhirbus::Result<()> {
         return pool.install(|| {
             let (mut checks_time, mut apply_time) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
             let bookkeeping_only = env_usize("LEDGER_CHAIN_APPLY", 0) == 1;
+            let keeping = env_usize("LEDGER_CHAIN_KEEP", 0) == 1;
             for (block, checks) in &blocks {
                 let checks = checks.checks();
                 let start = std::time::Instant::now();
@@ -373,13 +375,19 @@ fn main() -> fhirbus::Result<()> {
                 let start = std::time::Instant::now();
                 if bookkeeping_only {
                     fhirbus::ledger::validate::apply_unverified_in_place_for_benchmarks(state, block)?;
+                } else if keeping {
+                    *state = validate_and_apply(state, block)?.state;
                 } else {
                     fhirbus::ledger::validate_and_apply_in_place(state, block)?;
                 }
                 apply_time += start.elapsed();
             }
             let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3 / count.max(1) as f64;
-            let what = if bookkeeping_only { "apply in place without signature checks" } else { "validate in place" };
+            let what = match (bookkeeping_only, keeping) {
+                (true, _) => "apply in place without signature checks",
+                (false, true) => "validate, keeping the new state",
+                (false, false) => "validate in place",
+            };
             println!("chain of {count} blocks of {n}: checks {:.3} ms, {what} {:.3} ms a block", ms(checks_time), ms(apply_time));
             Ok(())
         });
