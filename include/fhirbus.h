@@ -1024,9 +1024,11 @@ fhirbus_result fhirbus_ledger_state_prove(const fhirbus_ledger_state *state,
 
 // A light client's check, with no ledger state: the proof (the `proof` member of what
 // `fhirbus_ledger_state_prove` writes, as JSON) shows that the item whose value hash is
-// `value` (32 bytes) is under the trusted state `root` (32 bytes, from a block header); with
-// `value_len` 0 (`value` may then be NULL), that no such item is. `FHIRBUS_OK` when it does;
-// `FHIRBUS_BAD_SIGNATURE` when it does not.
+// `value` (32 bytes, computed by the caller from the answer it was given) is under the
+// trusted state `root` (32 bytes, from a block header). `FHIRBUS_OK` when it does;
+// `FHIRBUS_BAD_SIGNATURE` when it does not. With `value_len` 0 (`value` may then be NULL),
+// `FHIRBUS_INVALID_VALUE`: an absence names no value, so it is checked by
+// `fhirbus_verify_absence`, naming its item.
 //
 // # Safety
 // See the header's conventions.
@@ -1036,6 +1038,21 @@ fhirbus_result fhirbus_verify_proof(const uint8_t *root,
                                     size_t proof_len,
                                     const uint8_t *value,
                                     size_t value_len);
+
+// A light client's check, with no ledger state: the proof (as for `fhirbus_verify_proof`)
+// shows the item `kind` / `id` (as for `fhirbus_ledger_state_prove`: `member`, `patient` or
+// `consent`) absent under the trusted state `root` (32 bytes). `FHIRBUS_OK` when it does;
+// `FHIRBUS_BAD_SIGNATURE` when it does not, as when the proof is about another item;
+// `FHIRBUS_INVALID_VALUE` for kind `record`, whose absence has no proof.
+//
+// # Safety
+// See the header's conventions.
+fhirbus_result fhirbus_verify_absence(const uint8_t *root,
+                                      size_t root_len,
+                                      const char *kind,
+                                      const char *id,
+                                      const uint8_t *proof,
+                                      size_t proof_len);
 
 // Sign an unsigned transaction, given as JSON (`{"v":1,"chain":..,"time":ms,"nonce":base64url
 // of 16 bytes,"body":{"type":"enrol_patient",...}}`, at most 64 KiB), with each of the keys

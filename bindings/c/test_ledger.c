@@ -711,7 +711,9 @@ static void test_story(void) {
   char *proof = json_dumps(json_object_get(pd, "proof"), JSON_COMPACT);
   size_t plen = strlen(proof);
   OK(fhirbus_verify_proof(root, 32, (const uint8_t *)proof, plen, value, 32));
-  EXPECT(FHIRBUS_BAD_SIGNATURE, fhirbus_verify_proof(root, 32, (const uint8_t *)proof, plen, NULL, 0));
+  /* No value: an absence, which names no item, is fhirbus_verify_absence's. */
+  EXPECT(FHIRBUS_INVALID_VALUE, fhirbus_verify_proof(root, 32, (const uint8_t *)proof, plen, NULL, 0));
+  EXPECT(FHIRBUS_INVALID_VALUE, fhirbus_verify_absence(root, 32, "record", entry_hex, (const uint8_t *)proof, plen));
   memcpy(other_root, root, 32);
   other_root[0] ^= 1;
   EXPECT(FHIRBUS_BAD_SIGNATURE, fhirbus_verify_proof(other_root, 32, (const uint8_t *)proof, plen, value, 32));
@@ -734,9 +736,20 @@ static void test_story(void) {
   pd = parse(&proof_doc);
   CHECK(json_object_get(pd, "value") == NULL);
   proof = json_dumps(json_object_get(pd, "proof"), JSON_COMPACT);
-  OK(fhirbus_verify_proof(root, 32, (const uint8_t *)proof, strlen(proof), NULL, 0));
-  OK(fhirbus_verify_proof(root, 32, (const uint8_t *)proof, strlen(proof), value, 0)); /* length 0: absent */
-  EXPECT(FHIRBUS_BAD_SIGNATURE, fhirbus_verify_proof(root, 32, (const uint8_t *)proof, strlen(proof), value, 32));
+  plen = strlen(proof);
+  OK(fhirbus_verify_absence(root, 32, "member", "never-admitted", (const uint8_t *)proof, plen));
+  /* The proof of one item's absence shows nothing about another's, nor a present item's. */
+  EXPECT(FHIRBUS_BAD_SIGNATURE, fhirbus_verify_absence(root, 32, "member", "never-admitted-either", (const uint8_t *)proof, plen));
+  EXPECT(FHIRBUS_BAD_SIGNATURE, fhirbus_verify_absence(root, 32, "patient", w.patient_text, (const uint8_t *)proof, plen));
+  EXPECT(FHIRBUS_BAD_SIGNATURE, fhirbus_verify_absence(other_root, 32, "member", "never-admitted", (const uint8_t *)proof, plen));
+  EXPECT(FHIRBUS_INVALID_VALUE, fhirbus_verify_absence(root, 32, "block", "1", (const uint8_t *)proof, plen));
+  EXPECT(FHIRBUS_INVALID_LENGTH, fhirbus_verify_absence(root, 31, "member", "never-admitted", (const uint8_t *)proof, plen));
+  EXPECT(FHIRBUS_MALFORMED_JSON, fhirbus_verify_absence(root, 32, "member", "never-admitted", (const uint8_t *)proof, plen - 1));
+  EXPECT(FHIRBUS_NULL_ARGUMENT, fhirbus_verify_absence(root, 32, NULL, "never-admitted", (const uint8_t *)proof, plen));
+  EXPECT(FHIRBUS_NULL_ARGUMENT, fhirbus_verify_absence(root, 32, "member", NULL, (const uint8_t *)proof, plen));
+  EXPECT(FHIRBUS_NULL_ARGUMENT, fhirbus_verify_absence(root, 32, "member", "never-admitted", NULL, plen));
+  EXPECT(FHIRBUS_INVALID_VALUE, fhirbus_verify_proof(root, 32, (const uint8_t *)proof, plen, value, 0)); /* no value */
+  EXPECT(FHIRBUS_BAD_SIGNATURE, fhirbus_verify_proof(root, 32, (const uint8_t *)proof, plen, value, 32));
   free(proof);
   json_decref(pd);
   fhirbus_buffer_free(&proof_doc);

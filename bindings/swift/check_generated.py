@@ -125,6 +125,7 @@ EXPECTED = [
     "open func dataKeyEpoch(patient: Data, custodian: String) throws -> UInt32",
     "open func prove(kind: String, id: String) throws -> Data",
     "public func verifyProof(root: Data, proof: Data, value: Data?) throws",
+    "public func verifyAbsence(root: Data, kind: String, id: String, proof: Data) throws",
     "public func transactionSign(tx: Data, keys: [SigningKey]) throws -> Data",
     "public func transactionRegisterRecord(chain: String, entry: Data) throws -> Data",
     "open class EmbeddedNetwork:",

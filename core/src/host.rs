@@ -161,27 +161,38 @@ pub fn member_primary_key(state: &State, org: &str, purpose: &str) -> Result<[u8
     Ok(member.keys.primary(purpose)?.key.to_sec1())
 }
 
-/// The state key and committed value of a keyed item, for a light client to check a proof:
-/// `kind` is `member` (id: org), `patient` (id: pseudonym text) or `consent` (id:
-/// `<pseudonym>/<consent id>`). The value is `None` when absent. (A record entry is no keyed
-/// item: see [`prove_json`].)
-fn keyed_item(state: &State, kind: &str, id: &str) -> Result<(Digest, Option<Digest>)> {
+/// The state key of a keyed item: `kind` is `member` (id: org), `patient` (id: pseudonym
+/// text) or `consent` (id: `<pseudonym>/<consent id>`). A record entry is no keyed item (see
+/// [`prove_json`]).
+fn item_key(kind: &str, id: &str) -> Result<Digest> {
     match kind {
-        "member" => {
-            let o = OrgId::new(id)?;
-            Ok((item::member(&o), state.member_view(&o).map(|v| value_hash(&v)).transpose()?))
-        }
-        "patient" => {
-            let p = Pseudonym::from_text(id)?;
-            Ok((item::patient(&p), state.patient_view(&p).map(|v| value_hash(&v)).transpose()?))
-        }
+        "member" => Ok(item::member(&OrgId::new(id)?)),
+        "patient" => Ok(item::patient(&Pseudonym::from_text(id)?)),
         "consent" => {
-            let (p, c) = id.split_once('/').ok_or_else(|| Error::new(ErrorCode::InvalidValue, "consent item: <pseudonym>/<consent id>"))?;
-            let p = Pseudonym::from_text(p)?;
-            let value = state.consents(&p).iter().find(|x| x.id().as_str() == c).map(crate::ledger::state::consent_commitment).transpose()?;
-            Ok((item::consent(&p, c), value))
+            let (p, c) = consent_item(id)?;
+            Ok(item::consent(&p, c))
         }
+        "record" => Err(Error::new(ErrorCode::InvalidValue, "a record entry's absence has no proof: entries are committed in order, not by id")),
         _ => Err(Error::new(ErrorCode::InvalidValue, "item kind: record, member, patient or consent")),
+    }
+}
+
+/// A consent item's id, `<pseudonym>/<consent id>`, split.
+fn consent_item(id: &str) -> Result<(Pseudonym, &str)> {
+    let (p, c) = id.split_once('/').ok_or_else(|| Error::new(ErrorCode::InvalidValue, "consent item: <pseudonym>/<consent id>"))?;
+    Ok((Pseudonym::from_text(p)?, c))
+}
+
+/// The committed value of a keyed item (see [`item_key`]), `None` when absent.
+fn keyed_value(state: &State, kind: &str, id: &str) -> Result<Option<Digest>> {
+    match kind {
+        "member" => state.member_view(&OrgId::new(id)?).map(|v| value_hash(&v)).transpose(),
+        "patient" => state.patient_view(&Pseudonym::from_text(id)?).map(|v| value_hash(&v)).transpose(),
+        "consent" => {
+            let (p, c) = consent_item(id)?;
+            state.consents(&p).iter().find(|x| x.id().as_str() == c).map(crate::ledger::state::consent_commitment).transpose()
+        }
+        _ => item_key(kind, id).map(|_| None),
     }
 }
 
@@ -200,8 +211,8 @@ pub fn prove_json(state: &mut State, kind: &str, id: &str) -> Result<Vec<u8>> {
             }
         }
         _ => {
-            let (key, value) = keyed_item(state, kind, id)?;
-            (state.prove(&key), value)
+            let key = item_key(kind, id)?;
+            (state.prove(&key), keyed_value(state, kind, id)?)
         }
     };
     let root = state.state_root();
@@ -212,12 +223,28 @@ pub fn prove_json(state: &mut State, kind: &str, id: &str) -> Result<Vec<u8>> {
     to_json(&v)
 }
 
-/// A light client's check: `proof_json` (a [`StateProof`]) shows that the item with value hash
-/// `value` (or, with `None`, no item) is under the trusted state `root`.
+/// A light client's check that `proof_json` (a [`StateProof`], as [`prove_json`] gives it)
+/// shows the item with value hash `value` under the trusted state `root`. The caller computes
+/// `value` from the answer it was given (a value hash names its item). With no value the
+/// proof would show an absence, of an item it does not name: that is [`verify_absence`]'s,
+/// and `None` is refused here.
 pub fn verify_proof(root: &Digest, proof_json: &[u8], value: Option<&Digest>) -> Result<()> {
-    canonical::parse(proof_json, canonical::Limits { max_bytes: 16 << 20, max_depth: 8 })?;
-    let proof: StateProof = serde_json::from_slice(proof_json).map_err(|e| crate::record::classify_serde_error(&e, "state proof"))?;
+    let proof = parse_proof(proof_json)?;
+    let value = value.ok_or_else(|| Error::new(ErrorCode::InvalidValue, "no value: check an absence with verify_absence, naming the item"))?;
     proof.verify(root, value)
+}
+
+/// A light client's check that `proof_json` shows the keyed item `kind`/`id` (as for
+/// [`prove_json`]: `member`, `patient` or `consent`) absent under the trusted state `root`.
+/// A record entry's absence has no proof.
+pub fn verify_absence(root: &Digest, kind: &str, id: &str, proof_json: &[u8]) -> Result<()> {
+    let key = item_key(kind, id)?;
+    parse_proof(proof_json)?.verify_absent(root, &key)
+}
+
+fn parse_proof(proof_json: &[u8]) -> Result<StateProof> {
+    canonical::parse(proof_json, canonical::Limits { max_bytes: 16 << 20, max_depth: 8 })?;
+    serde_json::from_slice(proof_json).map_err(|e| crate::record::classify_serde_error(&e, "state proof"))
 }
 
 /// A custodian's release decision as JSON (shape in the module docs).

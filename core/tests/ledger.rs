@@ -171,15 +171,16 @@ fn the_whole_flow_applies_and_is_queryable_and_provable() {
     let view = state.record_view(&id).unwrap();
     let root = block_root(&mut w.net);
     let proof = w.net.state_mut().prove_record(&id).unwrap();
-    proof.verify(&root, Some(&view.commitment().unwrap())).unwrap();
+    proof.verify(&root, &view.commitment().unwrap()).unwrap();
     // A record entry's proof never shows it absent, and an entry never registered has none;
-    // a keyed item's absence has one.
-    assert_eq!(proof.verify(&root, None).unwrap_err().code(), ErrorCode::BadSignature);
+    // a keyed item's absence has one, about that item only.
+    assert_eq!(proof.verify_absent(&root, &item::patient(&patient(1))).unwrap_err().code(), ErrorCode::BadSignature);
     assert!(w.net.state_mut().prove_record(&Digest::sha256(b"none")).is_none());
     let none = fhirbus::host::prove_json(w.net.state_mut(), "record", &Digest::sha256(b"none").to_hex());
     assert_eq!(none.unwrap_err().code(), ErrorCode::InvalidValue);
     let absent = w.net.state_mut().prove(&item::patient(&patient(9)));
-    absent.verify(&root, None).unwrap();
+    absent.verify_absent(&root, &item::patient(&patient(9))).unwrap();
+    assert!(absent.verify_absent(&root, &item::patient(&patient(8))).is_err());
     // Moved to another position or put in a tree of another size, the path leads elsewhere.
     if let fhirbus::ledger::proof::StateProof::Record { proof: inclusion, items_root } = &proof {
         for moved in [
@@ -187,7 +188,7 @@ fn the_whole_flow_applies_and_is_queryable_and_provable() {
             fhirbus::ledger::merkle::InclusionProof { size: inclusion.size + 1, ..inclusion.clone() },
         ] {
             let forged = fhirbus::ledger::proof::StateProof::Record { proof: moved, items_root: *items_root };
-            assert!(forged.verify(&root, Some(&view.commitment().unwrap())).is_err());
+            assert!(forged.verify(&root, &view.commitment().unwrap()).is_err());
         }
     } else {
         panic!("a record entry's proof is a path in the records' tree");
@@ -199,7 +200,16 @@ fn the_whole_flow_applies_and_is_queryable_and_provable() {
     let value = Digest::from_hex(doc["value"].as_str().unwrap()).unwrap();
     assert_eq!(doc["root"].as_str().unwrap(), root.to_hex());
     fhirbus::host::verify_proof(&root, &proof, Some(&value)).unwrap();
-    assert!(fhirbus::host::verify_proof(&root, &proof, None).is_err());
+    assert_eq!(fhirbus::host::verify_proof(&root, &proof, None).unwrap_err().code(), ErrorCode::InvalidValue);
+    // An absence is checked naming its item: a proof of one patient's is no other's.
+    let absent_doc: serde_json::Value = serde_json::from_slice(&fhirbus::host::prove_json(w.net.state_mut(), "patient", &patient(9).to_text()).unwrap()).unwrap();
+    let absent_proof = serde_json::to_vec(&absent_doc["proof"]).unwrap();
+    fhirbus::host::verify_absence(&root, "patient", &patient(9).to_text(), &absent_proof).unwrap();
+    let other = fhirbus::host::verify_absence(&root, "patient", &patient(8).to_text(), &absent_proof);
+    assert_eq!(other.unwrap_err().code(), ErrorCode::BadSignature);
+    let present = fhirbus::host::verify_absence(&root, "patient", &patient(1).to_text(), &absent_proof);
+    assert_eq!(present.unwrap_err().code(), ErrorCode::BadSignature);
+    assert_eq!(fhirbus::host::verify_absence(&root, "record", &id.to_hex(), &proof).unwrap_err().code(), ErrorCode::InvalidValue);
     assert!(fhirbus::host::verify_proof(&Digest::sha256(b"other root"), &proof, Some(&value)).is_err());
     let records: serde_json::Value = serde_json::from_slice(&fhirbus::host::records_json(w.net.state(), &patient(1)).unwrap()).unwrap();
     assert_eq!(records[0]["id"].as_str().unwrap(), id.to_hex());
@@ -714,7 +724,11 @@ fn seeds_for_the_fuzz_targets() {
     let mut log = fhirbus::ledger::log::frame(&block).unwrap();
     w.net.apply_block(&block).unwrap();
     let proof = fhirbus::host::prove_json(w.net.state_mut(), "patient", &patient(1).to_text()).unwrap();
-    let absent = fhirbus::host::prove_json(w.net.state_mut(), "patient", &patient(2).to_text()).unwrap();
+    // The absence seed names its item as the fuzz target reads it (`kind`, `id`).
+    let mut absent: serde_json::Value = serde_json::from_slice(&fhirbus::host::prove_json(w.net.state_mut(), "patient", &patient(2).to_text()).unwrap()).unwrap();
+    absent["kind"] = "patient".into();
+    absent["id"] = patient(2).to_text().into();
+    let absent = serde_json::to_vec(&absent).unwrap();
     let entry_id = Digest::sha256(&entry.entry.canonical_bytes().unwrap());
     w.net.submit(Transaction::register_record("test-net", entry.clone()), Timestamp(T0 + 25)).unwrap();
     w.net.produce_block(Timestamp(T0 + 30)).unwrap();

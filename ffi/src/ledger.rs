@@ -417,9 +417,11 @@ pub unsafe extern "C" fn fhirbus_ledger_state_prove(
 
 /// A light client's check, with no ledger state: the proof (the `proof` member of what
 /// `fhirbus_ledger_state_prove` writes, as JSON) shows that the item whose value hash is
-/// `value` (32 bytes) is under the trusted state `root` (32 bytes, from a block header); with
-/// `value_len` 0 (`value` may then be NULL), that no such item is. `FHIRBUS_OK` when it does;
-/// `FHIRBUS_BAD_SIGNATURE` when it does not.
+/// `value` (32 bytes, computed by the caller from the answer it was given) is under the
+/// trusted state `root` (32 bytes, from a block header). `FHIRBUS_OK` when it does;
+/// `FHIRBUS_BAD_SIGNATURE` when it does not. With `value_len` 0 (`value` may then be NULL),
+/// `FHIRBUS_INVALID_VALUE`: an absence names no value, so it is checked by
+/// `fhirbus_verify_absence`, naming its item.
 ///
 /// # Safety
 /// See the header's conventions.
@@ -443,6 +445,32 @@ pub unsafe extern "C" fn fhirbus_verify_proof(
         };
         let value = value.map(Digest::from_slice).transpose()?;
         host::verify_proof(&Digest::from_slice(root)?, proof, value.as_ref())
+    })
+}
+
+/// A light client's check, with no ledger state: the proof (as for `fhirbus_verify_proof`)
+/// shows the item `kind` / `id` (as for `fhirbus_ledger_state_prove`: `member`, `patient` or
+/// `consent`) absent under the trusted state `root` (32 bytes). `FHIRBUS_OK` when it does;
+/// `FHIRBUS_BAD_SIGNATURE` when it does not, as when the proof is about another item;
+/// `FHIRBUS_INVALID_VALUE` for kind `record`, whose absence has no proof.
+///
+/// # Safety
+/// See the header's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fhirbus_verify_absence(
+    root: *const u8,
+    root_len: usize,
+    kind: *const c_char,
+    id: *const c_char,
+    proof: *const u8,
+    proof_len: usize,
+) -> fhirbus_result {
+    conv::call(|| {
+        // SAFETY: the header's contract for strings and input buffers.
+        let (root, kind, id, proof) = unsafe {
+            (conv::bytes(root, root_len, "root")?, conv::text(kind, "kind")?, conv::text(id, "id")?, conv::bytes(proof, proof_len, "proof")?)
+        };
+        host::verify_absence(&Digest::from_slice(root)?, kind, id, proof)
     })
 }
 

@@ -450,9 +450,10 @@ impl LedgerState {
 }
 
 /// A light client's check, with no ledger state: `proof` (the UTF-8 JSON of a proof document's
-/// `proof`) shows that the item whose value hash is `value` (32 bytes) is under the trusted
-/// state `root` (32 bytes, from a block header), or, with `value` `null`, that no such item
-/// is. Returns nothing when it does; throws `BAD_SIGNATURE` when it does not.
+/// `proof`) shows that the item whose value hash is `value` (32 bytes, computed from the
+/// answer given) is under the trusted state `root` (32 bytes, from a block header). Returns
+/// nothing when it does; throws `BAD_SIGNATURE` when it does not, and `INVALID_VALUE` for a
+/// `null` value: an absence is checked by `verifyAbsence`, naming its item.
 #[wasm_bindgen(js_name = verifyProof)]
 pub fn verify_proof(
     #[wasm_bindgen(unchecked_param_type = "Uint8Array")] root: JsValue,
@@ -462,6 +463,21 @@ pub fn verify_proof(
     let root = digest(&root, "root")?;
     let value = bytes_or_null(&value, "value")?.map(|v| Digest::from_slice(&v)).transpose()?;
     Ok(host::verify_proof(&root, &bytes(&proof, "proof")?, value.as_ref())?)
+}
+
+/// A light client's check, with no ledger state: `proof` shows the item `kind` / `id` (as for
+/// `prove`: `member`, `patient` or `consent`) absent under the trusted state `root` (32
+/// bytes). Throws `BAD_SIGNATURE` when it does not, as when the proof is about another item,
+/// and `INVALID_VALUE` for `record`, whose absence has no proof.
+#[wasm_bindgen(js_name = verifyAbsence)]
+pub fn verify_absence(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] root: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ProofKind")] kind: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] proof: JsValue,
+) -> Res<()> {
+    let root = digest(&root, "root")?;
+    Ok(host::verify_absence(&root, &text(&kind, "kind")?, &text(&id, "id")?, &bytes(&proof, "proof")?)?)
 }
 
 // ---------------------------------------------------------------------------------------------

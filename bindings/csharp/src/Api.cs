@@ -134,12 +134,24 @@ namespace Fhirbus
         /// <summary>
         /// A light client's check: <paramref name="proof"/> (the "proof" member of what
         /// LedgerState.Prove returns, as JSON) shows that the item whose value hash is
-        /// <paramref name="value"/> (32 bytes) is under the trusted state <paramref name="root"/>;
-        /// with <paramref name="value"/> null, that no such item is. Throws BAD_SIGNATURE (203) when it does not.
+        /// <paramref name="value"/> (32 bytes, computed from the answer given) is under the trusted
+        /// state <paramref name="root"/>. Throws BAD_SIGNATURE (203) when it does not, and
+        /// INVALID_VALUE (111) for a null <paramref name="value"/>: an absence is checked by VerifyAbsence.
         /// </summary>
         public static void VerifyProof(byte[] root, byte[] proof, byte[] value)
         {
             Check(Native.fhirbus_verify_proof(root, Len(root), proof, Len(proof), value, new UIntPtr(value == null ? 0u : (ulong)value.LongLength)));
+        }
+
+        /// <summary>
+        /// A light client's check: <paramref name="proof"/> shows the item <paramref name="kind"/> /
+        /// <paramref name="id"/> (as for LedgerState.Prove: member, patient or consent) absent under
+        /// the trusted state <paramref name="root"/>. Throws BAD_SIGNATURE (203) when it does not, as
+        /// when the proof is about another item, and INVALID_VALUE (111) for kind record.
+        /// </summary>
+        public static void VerifyAbsence(byte[] root, string kind, string id, byte[] proof)
+        {
+            Check(Native.fhirbus_verify_absence(root, Len(root), CStr(kind), CStr(id), proof, Len(proof)));
         }
 
         /// <summary>Sign an unsigned transaction (its JSON) with each key in order; the signed transaction's encoding.</summary>

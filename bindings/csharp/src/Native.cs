@@ -121,6 +121,7 @@ namespace Fhirbus
         [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_ledger_state_data_key_epoch(LedgerStateHandle state, byte[] patient, UIntPtr patientLen, byte[] custodian, out uint output);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_ledger_state_prove(LedgerStateHandle state, byte[] kind, byte[] id, out Buffer output);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_verify_proof(byte[] root, UIntPtr rootLen, byte[] proof, UIntPtr proofLen, byte[] value, UIntPtr valueLen);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_verify_absence(byte[] root, UIntPtr rootLen, byte[] kind, byte[] id, byte[] proof, UIntPtr proofLen);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_transaction_sign(byte[] tx, UIntPtr txLen, IntPtr[] keys, UIntPtr keysCount, out Buffer output);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_transaction_register_record(byte[] chain, byte[] entry, UIntPtr entryLen, out Buffer output);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint fhirbus_embedded_network_new(byte[] genesis, UIntPtr genesisLen, IntPtr[] validators, UIntPtr validatorsCount, out EmbeddedNetworkHandle output);

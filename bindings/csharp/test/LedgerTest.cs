@@ -260,7 +260,7 @@ public static partial class FhirbusTest
                     var proof = U(doc["proof"].ToString());
                     var value = Unhex((string)doc["value"]);
                     Api.VerifyProof(root, proof, value);
-                    Fails(203, "BAD_SIGNATURE", () => Api.VerifyProof(root, proof, null));
+                    Fails(111, "INVALID_VALUE", () => Api.VerifyProof(root, proof, null));
                     var otherRoot = (byte[])root.Clone();
                     otherRoot[0] ^= 1;
                     Fails(203, "BAD_SIGNATURE", () => Api.VerifyProof(otherRoot, proof, value));
@@ -268,7 +268,12 @@ public static partial class FhirbusTest
                     // A member never admitted is shown absent; an entry never registered has no proof.
                     var absent = J(s.Prove("member", "never-admitted"));
                     Check(!Has(absent, "value"), "absent item");
-                    Api.VerifyProof(root, U(absent["proof"].ToString()), null);
+                    var absentProof = U(absent["proof"].ToString());
+                    Api.VerifyAbsence(root, "member", "never-admitted", absentProof);
+                    Fails(203, "BAD_SIGNATURE", () => Api.VerifyAbsence(root, "member", "hospital-b", absentProof));
+                    Fails(203, "BAD_SIGNATURE", () => Api.VerifyAbsence(otherRoot, "member", "never-admitted", absentProof));
+                    Fails(111, "INVALID_VALUE", () => Api.VerifyAbsence(root, "record", entryHex, proof));
+                    Fails(111, "INVALID_VALUE", () => Api.VerifyProof(root, absentProof, null));
                     Fails(111, "INVALID_VALUE", () => s.Prove("record", new string('0', 64)));
                     var cdoc = J(s.Prove("consent", p + "/consent-b-treat"));
                     Api.VerifyProof(root, U(cdoc["proof"].ToString()), Unhex((string)cdoc["value"]));

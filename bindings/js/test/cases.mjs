@@ -1000,7 +1000,8 @@ export function makeCases(fb, vectors, env = {}) {
       ok(typeof p.value === "string", `${kind}: present`);
       const proofBytes = utf8(JSON.stringify(p.proof));
       fb.verifyProof(root, proofBytes, unhex(p.value));
-      throws(() => fb.verifyProof(root, proofBytes, null), "BAD_SIGNATURE", `${kind}: not absent`);
+      throws(() => fb.verifyProof(root, proofBytes, null), "INVALID_VALUE", `${kind}: an absence names its item`);
+      if (kind !== "record") throws(() => fb.verifyAbsence(root, kind, id, proofBytes), "BAD_SIGNATURE", `${kind}: not absent`);
       throws(() => fb.verifyProof(root, proofBytes, fb.sha256(utf8("another value"))), "BAD_SIGNATURE", `${kind}: another value`);
       throws(() => fb.verifyProof(fb.sha256(utf8("another root")), proofBytes, unhex(p.value)), "BAD_SIGNATURE", `${kind}: another root`);
     }
@@ -1010,8 +1011,12 @@ export function makeCases(fb, vectors, env = {}) {
     // (entries are committed in registration order, not by id).
     const absent = st.prove("member", "never-admitted");
     ok(!("value" in absent), "an absent item has no value");
-    fb.verifyProof(root, utf8(JSON.stringify(absent.proof)), null);
-    throws(() => fb.verifyProof(root, utf8(JSON.stringify(absent.proof)), fb.sha256(utf8("x"))), "BAD_SIGNATURE", "absent, claimed present");
+    const absentBytes = utf8(JSON.stringify(absent.proof));
+    fb.verifyAbsence(root, "member", "never-admitted", absentBytes);
+    throws(() => fb.verifyAbsence(root, "member", "hospital-b", absentBytes), "BAD_SIGNATURE", "a proof of another item's absence");
+    throws(() => fb.verifyAbsence(root, "record", hex(entryId), absentBytes), "INVALID_VALUE", "a record entry's absence has no proof");
+    throws(() => fb.verifyAbsence(root, "member", "never-admitted", absentBytes.subarray(1)), "MALFORMED_JSON", "a cut proof");
+    throws(() => fb.verifyProof(root, absentBytes, fb.sha256(utf8("x"))), "BAD_SIGNATURE", "absent, claimed present");
     throws(() => st.prove("record", hex(fb.sha256(utf8("never registered")))), "INVALID_VALUE", "no proof for an entry never registered");
     const record = st.prove("record", hex(entryId));
     const forged = JSON.parse(JSON.stringify(record.proof));

@@ -93,6 +93,7 @@ const actions: AuditEvent[] = state.orgActions("hospital-b");
 const member: MemberView | null = state.member("hospital-b");
 const proof: ProofDocument = state.prove("record", records[0]?.id ?? "");
 fb.verifyProof(root, utf8(JSON.stringify(proof.proof)), proof.value === undefined ? null : new Uint8Array(32));
+fb.verifyAbsence(root, "member", "never-admitted", utf8(JSON.stringify(state.prove("member", "never-admitted").proof)));
 const request: AccessRequest = fb.requestAccess(state, "hospital-b", key, txId, "ETREAT", Date.now());
 const url2: string = fb.openPointer(state, "hospital-b", encryptionKey, txId);
 fb.checkFetched(state, txId, utf8("{}"));
@@ -123,8 +124,10 @@ fb.decide([consent.encode()], "hospital-b", pseudonym, "TREAT", "Observation", 0
 fb.decide([], "hospital-b", pseudonym, "TREAT", "Observation", 0, 1, 1);
 // @ts-expect-error the kinds of items are named
 state.prove("block", "1");
-// @ts-expect-error absence is null, said explicitly
+// @ts-expect-error the value is passed, or null, said explicitly
 fb.verifyProof(root, utf8("{}"));
+// @ts-expect-error the kinds of items are named
+fb.verifyAbsence(root, "block", "1", utf8("{}"));
 // @ts-expect-error a signing key, not an encryption key
 fb.openPointer(state, "hospital-b", key, txId);
 // @ts-expect-error read-only

@@ -353,7 +353,9 @@ def test_prove_a_record_to_a_light_client(f):
     consent = json.loads(f.state().prove("consent", f"{b64(f.patient)}/{CONSENT_ID}"))
     fhirbus.verify_proof(root, json.dumps(consent["proof"]).encode(), bytes.fromhex(consent["value"]))
     absent = json.loads(f.state().prove("member", "never-admitted"))
-    fhirbus.verify_proof(root, json.dumps(absent["proof"]).encode(), None)
+    fhirbus.verify_absence(root, "member", "never-admitted", json.dumps(absent["proof"]).encode())
+    with pytest.raises(fhirbus.FhirbusError.Failed):
+        fhirbus.verify_absence(root, "member", "hospital-b", json.dumps(absent["proof"]).encode())
     with pytest.raises(fhirbus.FhirbusError.Failed):
         f.state().prove("record", fhirbus.sha256(b"never registered").hex())
 

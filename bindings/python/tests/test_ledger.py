@@ -99,12 +99,17 @@ def test_proofs(w):
     fhirbus.verify_proof(root, body, value)
     with pytest.raises(fhirbus.FhirbusError.Failed):
         fhirbus.verify_proof(root, body, bytes(32))  # another value
-    with pytest.raises(fhirbus.FhirbusError.Failed):
-        fhirbus.verify_proof(root, body, None)  # the item is there
+    with fails_with("INVALID_VALUE"):
+        fhirbus.verify_proof(root, body, None)  # an absence names its item: verify_absence
     # A member never admitted is shown absent; an entry never registered has no proof.
     absent = json.loads(w.state.prove("member", "never-admitted"))
     assert "value" not in absent
-    fhirbus.verify_proof(bytes.fromhex(absent["root"]), json.dumps(absent["proof"]).encode(), None)
+    absent_proof = json.dumps(absent["proof"]).encode()
+    fhirbus.verify_absence(root, "member", "never-admitted", absent_proof)
+    with fails_with("BAD_SIGNATURE"):
+        fhirbus.verify_absence(root, "member", "hospital-a", absent_proof)  # about another item
+    with fails_with("INVALID_VALUE"):
+        fhirbus.verify_absence(root, "record", w.entry_id.hex(), body)
     with fails_with("INVALID_VALUE"):
         w.state.prove("record", "00" * 32)
     for kind, ident in (("member", "hospital-a"), ("patient", b64(PATIENT))):

@@ -165,7 +165,8 @@ impl LedgerState {
 }
 
 /// A light client's check: `proof` (JSON) shows that the item with value hash `value` (32
-/// bytes), or with null no item, is under the trusted state `root` (32 bytes).
+/// bytes, computed from the answer given) is under the trusted state `root` (32 bytes). A null
+/// value is refused (`INVALID_VALUE`): an absence is checked by `verify_absence`.
 #[uniffi::export]
 pub fn verify_proof(root: Vec<u8>, proof: Vec<u8>, value: Option<Vec<u8>>) -> Result<()> {
     let value = value.as_deref().map(Digest::from_slice).transpose()?;
@@ -174,6 +175,14 @@ pub fn verify_proof(root: Vec<u8>, proof: Vec<u8>, value: Option<Vec<u8>>) -> Re
         &proof,
         value.as_ref(),
     )?)
+}
+
+/// A light client's check: `proof` (JSON) shows the item `kind` / `id` (as for `prove`:
+/// `member`, `patient` or `consent`) absent under the trusted state `root` (32 bytes):
+/// `BAD_SIGNATURE` when it does not, as when the proof is about another item.
+#[uniffi::export]
+pub fn verify_absence(root: Vec<u8>, kind: String, id: String, proof: Vec<u8>) -> Result<()> {
+    Ok(host::verify_absence(&Digest::from_slice(&root)?, &kind, &id, &proof)?)
 }
 
 /// Sign an unsigned transaction (its JSON) with each key in order; returns the signed

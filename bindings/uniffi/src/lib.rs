@@ -47,7 +47,7 @@ pub use consent::{Consent, decide};
 pub use error::FhirbusError;
 pub use keys::KeySet;
 pub use ledger::{
-    EmbeddedNetwork, LedgerState, transaction_register_record, transaction_sign, verify_proof,
+    EmbeddedNetwork, LedgerState, transaction_register_record, transaction_sign, verify_absence, verify_proof,
 };
 pub use meta::{error_code_description, error_code_name, error_codes, version};
 pub use pointer::{DataKey, PointerContext, SealedPointer};

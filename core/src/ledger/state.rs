@@ -147,17 +147,17 @@ pub struct RecordView {
 }
 
 impl RecordView {
-    /// The committed value of a record item (see [`record_commitment`]).
+    /// The committed value of a record entry (see [`record_commitment`]).
     pub fn commitment(&self) -> Result<Digest> {
         let id = Digest::sha256(&self.entry.entry.canonical_bytes()?);
         Ok(record_commitment(&id, &self.entry.signature, self.superseded_by.as_ref()))
     }
 }
 
-/// The committed value of a record item: SHA-256 of a tag, the entry id (SHA-256 of the
-/// entry's canonical bytes), the custodian's signature, and the id of the entry that
-/// superseded it (32 zero bytes if none). Binary, so a block of registrations does not
-/// re-encode every entry to commit it.
+/// The committed value of a record entry (its leaf in the records' tree hashes it): SHA-256 of
+/// a tag, the entry id (SHA-256 of the entry's canonical bytes), the custodian's signature,
+/// and the id of the entry that superseded it (32 zero bytes if none). Binary, so a block of
+/// registrations does not re-encode every entry to commit it.
 pub fn record_commitment(entry_id: &Digest, signature: &crate::signature::Signature, superseded_by: Option<&Digest>) -> Digest {
     use sha2::Digest as _;
     let mut h = sha2::Sha256::new();

@@ -97,12 +97,23 @@ public final class Fhirbus {
   /**
    * A light client's check: {@code proof} (the {@code proof} member of what
    * {@link LedgerState#prove} returns, as JSON) shows that the item whose value hash is
-   * {@code value} (32 bytes) is under the trusted state {@code root} (32 bytes); with
-   * {@code value} null, that no such item is. Throws BAD_SIGNATURE (203) when it does not.
+   * {@code value} (32 bytes, computed from the answer given) is under the trusted state
+   * {@code root} (32 bytes). Throws BAD_SIGNATURE (203) when it does not, and INVALID_VALUE
+   * (111) for a null {@code value}: an absence is checked by {@link #verifyAbsence}.
    */
   public static void verifyProof(byte[] root, byte[] proof, byte[] value) {
     check(Lib.C.fhirbus_verify_proof(root, len(root), proof, len(proof), value,
         new Lib.SizeT(value == null ? 0 : value.length)));
+  }
+
+  /**
+   * A light client's check: {@code proof} shows the item {@code kind} / {@code id} (as for
+   * {@link LedgerState#prove}: member, patient or consent) absent under the trusted state
+   * {@code root}. Throws BAD_SIGNATURE (203) when it does not, as when the proof is about
+   * another item, and INVALID_VALUE (111) for kind record, whose absence has no proof.
+   */
+  public static void verifyAbsence(byte[] root, String kind, String id, byte[] proof) {
+    check(Lib.C.fhirbus_verify_absence(root, len(root), cstr(kind), cstr(id), proof, len(proof)));
   }
 
   /**

@@ -235,6 +235,8 @@ interface Lib extends Library {
 
   int fhirbus_verify_proof(byte[] root, SizeT rootLen, byte[] proof, SizeT proofLen, byte[] value, SizeT valueLen);
 
+  int fhirbus_verify_absence(byte[] root, SizeT rootLen, byte[] kind, byte[] id, byte[] proof, SizeT proofLen);
+
   int fhirbus_transaction_sign(byte[] tx, SizeT txLen, Pointer[] keys, SizeT keysCount, Buffer out);
 
   int fhirbus_transaction_register_record(byte[] chain, byte[] entry, SizeT entryLen, Buffer out);

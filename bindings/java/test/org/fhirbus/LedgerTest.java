@@ -326,7 +326,7 @@ final class LedgerTest {
           byte[] proof = utf8(Json.write(doc.get("proof")));
           byte[] value = HexFormat.of().parseHex((String) doc.get("value"));
           Fhirbus.verifyProof(root, proof, value);
-          fails(203, "BAD_SIGNATURE", () -> Fhirbus.verifyProof(root, proof, null));
+          fails(111, "INVALID_VALUE", () -> Fhirbus.verifyProof(root, proof, null));
           byte[] otherRoot = root.clone();
           otherRoot[0] ^= 1;
           fails(203, "BAD_SIGNATURE", () -> Fhirbus.verifyProof(otherRoot, proof, value));
@@ -334,7 +334,12 @@ final class LedgerTest {
           // A member never admitted is shown absent; an entry never registered has no proof.
           Map<String, Object> absent = obj(s.prove("member", "never-admitted"));
           check(!absent.containsKey("value"), "absent item");
-          Fhirbus.verifyProof(root, utf8(Json.write(absent.get("proof"))), null);
+          byte[] absentProof = utf8(Json.write(absent.get("proof")));
+          Fhirbus.verifyAbsence(root, "member", "never-admitted", absentProof);
+          fails(203, "BAD_SIGNATURE", () -> Fhirbus.verifyAbsence(root, "member", "hospital-b", absentProof));
+          fails(203, "BAD_SIGNATURE", () -> Fhirbus.verifyAbsence(otherRoot, "member", "never-admitted", absentProof));
+          fails(111, "INVALID_VALUE", () -> Fhirbus.verifyAbsence(root, "record", entryHex, proof));
+          fails(111, "INVALID_VALUE", () -> Fhirbus.verifyProof(root, absentProof, null));
           fails(111, "INVALID_VALUE", () -> s.prove("record", "00".repeat(32)));
           Map<String, Object> cdoc = obj(s.prove("consent", p + "/consent-b-treat"));
           Fhirbus.verifyProof(root, utf8(Json.write(cdoc.get("proof"))), HexFormat.of().parseHex((String) cdoc.get("value")));

@@ -313,7 +313,10 @@ class Flow : AutoCloseable {
             verifyProof(root, toJson(c["proof"]).toByteArray(), hex(c.s("value")))
             val absent = state { jsonMap(it.prove("member", "never-admitted")) }
             check(!absent.containsKey("value")) { "value of an absent member" }
-            verifyProof(root, toJson(absent["proof"]).toByteArray(), null)
+            val absentProof = toJson(absent["proof"]).toByteArray()
+            verifyAbsence(root, "member", "never-admitted", absentProof)
+            failsWith("BAD_SIGNATURE") { verifyAbsence(root, "member", "hospital-b", absentProof) }
+            failsWith("INVALID_VALUE") { verifyProof(root, absentProof, null) }
             failsWith("INVALID_VALUE") { state { it.prove("record", sha256("never registered".toByteArray()).hex()) } }
         }
 

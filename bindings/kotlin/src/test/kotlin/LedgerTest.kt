@@ -86,7 +86,9 @@ fun ledgerTests(consentDir: String) {
             val body = text.substring(text.indexOf("\"proof\":") + 8, text.lastIndexOf(",\"root\"")).toByteArray()
             verifyProof(root, body, value)
             check(outcome { verifyProof(root, body, ByteArray(32)) } != null) { "proof of another value" }
-            check(outcome { verifyProof(root, body, null) } != null) { "proof of absence" }
+            failsWith("INVALID_VALUE") { verifyProof(root, body, null) } // an absence names its item
+            failsWith("INVALID_VALUE") { verifyAbsence(root, "record", entryId.hex(), body) }
+            failsWith("INVALID_LENGTH") { verifyAbsence(root.copyOf(31), "member", "never-admitted", body) }
             failsWith("INVALID_VALUE") { s.prove("block", "1") }
             failsWith("INVALID_LENGTH") { verifyProof(root.copyOf(31), body, value) }
         }
