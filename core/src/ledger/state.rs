@@ -533,8 +533,8 @@ impl State {
             .collect()
     }
 
-    /// The number of items under the state commitment (as of the last state root), record
-    /// entries included.
+    /// The number of items under the state commitment: the keyed items as of the last state
+    /// root, and every record entry.
     pub fn item_count(&self) -> usize {
         self.commitment.len() + self.records.len()
     }
