@@ -538,6 +538,77 @@ fn a_revoked_key_signs_nothing_after_revocation_and_a_removed_validator_nothing_
     assert_eq!(refused(&w, &block), ErrorCode::UnknownKey);
 }
 
+/// Every kind of transaction body reads back as written, and a body is read as strictly as
+/// serde's derive read it: an unknown kind or member, a member of another kind, a missing
+/// field, a member twice, or something other than an object, each with its error code.
+#[test]
+fn transaction_bodies_read_back_and_are_read_strictly() {
+    use fhirbus::consent::{Consent, ConsentId, Provision, Purpose};
+    use fhirbus::ledger::consents::ConsentDoc;
+    let w = World::new();
+    let dk = DataKey::from_bytes(&[4; 32]).unwrap();
+    let entry = w.record(patient(1), T0 + 30, &dk);
+    let wctx = WrapContext { patient: &patient(1), custodian: &w.a.id, epoch: 1 };
+    let wrapped = w.b.enc.public_key().wrap(&dk, &wctx, &mut rng(5)).unwrap();
+    let consent = Consent::new(ConsentId::new("c-1").unwrap(), patient(1), Provision::permit().purposes([Purpose::from_code("TREAT").unwrap()])).unwrap();
+    let (org, key, id) = (w.a.id.clone(), pk(&sk(3)), Digest::sha256(b"an entry"));
+    let bodies = [
+        TxBody::AdmitMember { org: org.clone(), name: "Hospital C".into(), signing_key: key.clone(), encryption_key: key.clone() },
+        TxBody::RemoveMember { org: org.clone() },
+        TxBody::SetValidators { validators: vec![key.clone(), pk(&sk(4))] },
+        TxBody::SetCouncil { council: vec![org.clone(), w.b.id.clone()] },
+        TxBody::RotateOrgKey { org: org.clone(), purpose: KeyPurposeWire::Encryption, key: key.clone() },
+        TxBody::RevokeOrgKey { org: org.clone(), key_id: sk(3).key_id() },
+        TxBody::EnrolPatient { by: org.clone(), patient: patient(1), signing_key: key.clone(), encryption_key: key.clone() },
+        TxBody::RotatePatientKey { patient: patient(1), purpose: KeyPurposeWire::Signing, key: key.clone() },
+        TxBody::RevokePatientKey { patient: patient(1), key_id: sk(3).key_id(), by: None },
+        TxBody::RevokePatientKey { patient: patient(1), key_id: sk(3).key_id(), by: Some(org.clone()) },
+        TxBody::NameDelegate { patient: patient(1), key: key.clone() },
+        TxBody::RegisterRecord { entry: entry.clone() },
+        TxBody::SupersedeRecord { previous: id, entry },
+        TxBody::ShareDataKey { custodian: org.clone(), patient: patient(1), epoch: 1, recipient: w.b.id.clone(), wrapped },
+        TxBody::GrantConsent { consent: ConsentDoc(consent) },
+        TxBody::RevokeConsent { patient: patient(1), consent_id: "c-1".into() },
+        TxBody::RequestAccess { requester: org.clone(), patient: patient(1), entry: id, purpose: "TREAT".into(), permitted: true, consent: Some("c-1".into()) },
+        TxBody::RequestAccess { requester: org.clone(), patient: patient(1), entry: id, purpose: "ETREAT".into(), permitted: false, consent: None },
+        TxBody::RotateDataKeyEpoch { custodian: org, patient: patient(1), epoch: 2 },
+    ];
+    let kinds: std::collections::BTreeSet<_> = bodies.iter().map(TxBody::kind).collect();
+    assert_eq!(kinds.len(), 17, "every kind");
+    for body in &bodies {
+        let json = serde_json::to_string(body).unwrap();
+        assert_eq!(&serde_json::from_str::<TxBody>(&json).unwrap(), body, "{json}");
+    }
+    // An optional field may be absent as well as null.
+    let no_by = format!(r#"{{"key_id":"{}","patient":"{}","type":"revoke_patient_key"}}"#, sk(3).key_id().to_hex(), patient(1).to_text());
+    assert!(matches!(serde_json::from_str::<TxBody>(&no_by).unwrap(), TxBody::RevokePatientKey { by: None, .. }));
+
+    // Strictness, through the transaction's own decoding (and its error codes).
+    let tx = enrol_tx(&mut World::new(), 1, T0 + 10);
+    let text = String::from_utf8(tx.encode().unwrap()).unwrap();
+    let decode = |t: &str| fhirbus::ledger::SignedTransaction::decode(t.as_bytes()).map(|_| ()).map_err(|e| e.code());
+    assert_eq!(decode(&text), Ok(()));
+    let cases = [
+        (text.replacen(r#""type":"enrol_patient""#, r#""type":"enrol_patient","zzz":1"#, 1), ErrorCode::UnknownField),
+        (text.replacen(r#""type":"enrol_patient""#, r#""type":"enrol_patient","name":"x""#, 1), ErrorCode::UnknownField),
+        (text.replacen(r#""type":"enrol_patient""#, r#""type":"enrol_patients""#, 1), ErrorCode::InvalidValue),
+        (text.replacen(r#","type":"enrol_patient""#, "", 1), ErrorCode::MissingField),
+        (text.replacen(r#""by":"hospital-a","#, "", 1), ErrorCode::MissingField),
+        (text.replacen(r#""by":"hospital-a""#, r#""by":7"#, 1), ErrorCode::InvalidValue),
+        (text.replacen(r#""by":"hospital-a""#, r#""by":null"#, 1), ErrorCode::InvalidValue),
+    ];
+    for (bad, code) in cases {
+        assert_ne!(bad, text, "the case changes the transaction");
+        assert_eq!(decode(&bad), Err(code), "{bad}");
+    }
+    // A member twice (the canonical parser refuses it first; the body's reader too), and a
+    // body that is no object.
+    let twice = r#"{"by":"hospital-a","by":"hospital-a","type":"remove_member"}"#;
+    assert!(serde_json::from_str::<TxBody>(twice).unwrap_err().to_string().starts_with("duplicate field"));
+    assert!(serde_json::from_str::<TxBody>(r#"["remove_member"]"#).is_err());
+    assert!(serde_json::from_str::<TxBody>(r#""remove_member""#).is_err());
+}
+
 #[test]
 fn malformed_and_oversized_encodings_are_refused() {
     assert_eq!(Block::decode(b"{").unwrap_err().code(), ErrorCode::MalformedJson);

@@ -19,6 +19,7 @@ pub mod record_log;
 pub mod records;
 pub mod state;
 pub mod tx;
+mod tx_body_decode;
 pub mod validate;
 
 pub use block::{Block, BlockHeader, Genesis, GenesisMember, NetworkPolicy};

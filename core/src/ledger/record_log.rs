@@ -84,8 +84,12 @@ impl RecordLog {
 
     /// Keep the first `len` leaves only.
     pub fn truncate(&mut self, len: usize) {
+        // One at a time from the end (a roll-back cuts one block's worth): no split of the
+        // vectors, whose code the WASM module would carry for this alone.
         for (k, level) in self.levels.iter_mut().enumerate() {
-            level.truncate(len >> k);
+            while level.len() > len >> k {
+                level.pop_back();
+            }
         }
         while self.levels.last().is_some_and(imbl::Vector::is_empty) {
             self.levels.pop();

@@ -60,9 +60,10 @@ impl From<KeyPurposeWire> for KeyPurpose {
 }
 
 /// What a transaction does. The rule for each (who signs, what must hold) is in
-/// `ledger::apply`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+/// `ledger::apply`. Its encoding is `{"type": <kind>, <the kind's fields>}`; it is decoded by
+/// `ledger::tx_body_decode`, not derived (see there why).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum TxBody {
     /// Governance: admit an organisation (council quorum).
