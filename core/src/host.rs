@@ -23,7 +23,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::ids::{OrgId, ResourceType};
 use crate::ledger::State;
 use crate::ledger::proof::StateProof;
-use crate::ledger::state::{item, value_hash};
+use crate::ledger::state::{RecordState, item, value_hash};
 use crate::pseudonym::Pseudonym;
 use crate::time::Timestamp;
 
@@ -161,38 +161,47 @@ pub fn member_primary_key(state: &State, org: &str, purpose: &str) -> Result<[u8
     Ok(member.keys.primary(purpose)?.key.to_sec1())
 }
 
-/// The state key of a keyed item: `kind` is `member` (id: org), `patient` (id: pseudonym
-/// text) or `consent` (id: `<pseudonym>/<consent id>`). A record entry is no keyed item (see
+/// A keyed item named by `kind` and `id`: `member` (id: org), `patient` (id: pseudonym text)
+/// or `consent` (id: `<pseudonym>/<consent id>`). A record entry is no keyed item (see
 /// [`prove_json`]).
-fn item_key(kind: &str, id: &str) -> Result<Digest> {
-    match kind {
-        "member" => Ok(item::member(&OrgId::new(id)?)),
-        "patient" => Ok(item::patient(&Pseudonym::from_text(id)?)),
-        "consent" => {
-            let (p, c) = consent_item(id)?;
-            Ok(item::consent(&p, c))
+enum KeyedItem<'a> {
+    Member(OrgId),
+    Patient(Pseudonym),
+    Consent(Pseudonym, &'a str),
+}
+
+impl<'a> KeyedItem<'a> {
+    fn parse(kind: &str, id: &'a str) -> Result<Self> {
+        match kind {
+            "member" => Ok(Self::Member(OrgId::new(id)?)),
+            "patient" => Ok(Self::Patient(Pseudonym::from_text(id)?)),
+            "consent" => {
+                let (p, c) = id.split_once('/').ok_or_else(|| Error::new(ErrorCode::InvalidValue, "consent item: <pseudonym>/<consent id>"))?;
+                Ok(Self::Consent(Pseudonym::from_text(p)?, c))
+            }
+            "record" => Err(Error::new(ErrorCode::InvalidValue, "a record entry's absence has no proof: entries are committed in order, not by id")),
+            _ => Err(Error::new(ErrorCode::InvalidValue, "item kind: record, member, patient or consent")),
         }
-        "record" => Err(Error::new(ErrorCode::InvalidValue, "a record entry's absence has no proof: entries are committed in order, not by id")),
-        _ => Err(Error::new(ErrorCode::InvalidValue, "item kind: record, member, patient or consent")),
     }
-}
 
-/// A consent item's id, `<pseudonym>/<consent id>`, split.
-fn consent_item(id: &str) -> Result<(Pseudonym, &str)> {
-    let (p, c) = id.split_once('/').ok_or_else(|| Error::new(ErrorCode::InvalidValue, "consent item: <pseudonym>/<consent id>"))?;
-    Ok((Pseudonym::from_text(p)?, c))
-}
-
-/// The committed value of a keyed item (see [`item_key`]), `None` when absent.
-fn keyed_value(state: &State, kind: &str, id: &str) -> Result<Option<Digest>> {
-    match kind {
-        "member" => state.member_view(&OrgId::new(id)?).map(|v| value_hash(&v)).transpose(),
-        "patient" => state.patient_view(&Pseudonym::from_text(id)?).map(|v| value_hash(&v)).transpose(),
-        "consent" => {
-            let (p, c) = consent_item(id)?;
-            state.consents(&p).iter().find(|x| x.id().as_str() == c).map(crate::ledger::state::consent_commitment).transpose()
+    /// Its key in the state.
+    fn key(&self) -> Digest {
+        match self {
+            Self::Member(o) => item::member(o),
+            Self::Patient(p) => item::patient(p),
+            Self::Consent(p, c) => item::consent(p, c),
         }
-        _ => item_key(kind, id).map(|_| None),
+    }
+
+    /// Its committed value in `state`, `None` when absent.
+    fn value(&self, state: &State) -> Result<Option<Digest>> {
+        match self {
+            Self::Member(o) => state.member_view(o).map(|v| value_hash(&v)).transpose(),
+            Self::Patient(p) => state.patient_view(p).map(|v| value_hash(&v)).transpose(),
+            Self::Consent(p, c) => {
+                state.consents(p).iter().find(|x| x.id().as_str() == *c).map(crate::ledger::state::consent_commitment).transpose()
+            }
+        }
     }
 }
 
@@ -204,15 +213,15 @@ pub fn prove_json(state: &mut State, kind: &str, id: &str) -> Result<Vec<u8>> {
     let (proof, value) = match kind {
         "record" => {
             let d = Digest::from_hex(id)?;
-            let value = state.record_view(&d).map(|v| v.commitment()).transpose()?;
+            let value = state.record(&d).map(RecordState::commitment);
             match (state.prove_record(&d), value) {
                 (Some(proof), Some(value)) => (proof, Some(value)),
                 _ => return Err(Error::new(ErrorCode::InvalidValue, "no such record entry: only a registered entry has a proof")),
             }
         }
         _ => {
-            let key = item_key(kind, id)?;
-            (state.prove(&key), keyed_value(state, kind, id)?)
+            let item = KeyedItem::parse(kind, id)?;
+            (state.prove(&item.key()), item.value(state)?)
         }
     };
     let root = state.state_root();
@@ -238,7 +247,7 @@ pub fn verify_proof(root: &Digest, proof_json: &[u8], value: Option<&Digest>) ->
 /// [`prove_json`]: `member`, `patient` or `consent`) absent under the trusted state `root`.
 /// A record entry's absence has no proof.
 pub fn verify_absence(root: &Digest, kind: &str, id: &str, proof_json: &[u8]) -> Result<()> {
-    let key = item_key(kind, id)?;
+    let key = KeyedItem::parse(kind, id)?.key();
     parse_proof(proof_json)?.verify_absent(root, &key)
 }
 

@@ -162,8 +162,8 @@ impl State {
         // The replay guard: every applied transaction leaves a committed item that its id
         // names, so an id already named there was applied before. A record registration's id
         // is a function of its entry's id, and its committed entry (found by id among the
-        // records) is that item; any other transaction has an audit item under its id. (A transaction older than the window
-        // is refused by its age first.)
+        // records) is that item; any other transaction has an audit item under its id. (A
+        // transaction older than the window is refused by its age first.)
         let (audit_key, registered) = match (&tx.body, prepared.entry_id) {
             (TxBody::RegisterRecord { entry }, Some(entry_id)) => {
                 // The state is a copy that is dropped, or rolled back, unless the whole block

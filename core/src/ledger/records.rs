@@ -7,10 +7,10 @@
 //! copies one of the map's leaf nodes, the copy is bytes, not 64 references to count up and,
 //! when the replaced state is freed, down again.
 
-use super::record_log::RecordLog;
-use super::state::{RecordState, record_commitment};
-use crate::digest::Digest;
 use super::merkle::InclusionProof;
+use super::record_log::RecordLog;
+use super::state::RecordState;
+use crate::digest::Digest;
 use crate::record::SignedRecordEntry;
 
 /// The record entries. Cloning is cheap (shared structure), and a clone's changes never show
@@ -43,8 +43,9 @@ impl Records {
             self.by_id.insert(id, taken);
             return None;
         }
-        self.log.push(&record_commitment(&id, &entry.signature, None));
-        self.entries.push_back(RecordState { id, entry: entry.clone(), superseded_by: None });
+        let record = RecordState { id, entry: entry.clone(), superseded_by: None };
+        self.log.push(&record.commitment());
+        self.entries.push_back(record);
         Some(at)
     }
 
@@ -63,7 +64,7 @@ impl Records {
         let Some(&at) = self.by_id.get(id) else { return false };
         let Some(record) = self.entries.get_mut(at) else { return false };
         let before = record.superseded_by.replace(by);
-        self.log.set(at, &record_commitment(id, &record.entry.signature, Some(&by)));
+        self.log.set(at, &record.commitment());
         if let Some(undo) = &mut self.undo {
             undo.push((at, before));
         }
@@ -88,7 +89,7 @@ impl Records {
         for (at, before) in self.undo.take().unwrap_or_default().into_iter().rev() {
             if let Some(record) = self.entries.get_mut(at) {
                 record.superseded_by = before;
-                self.log.set(at, &record_commitment(&record.id, &record.entry.signature, before.as_ref()));
+                self.log.set(at, &record.commitment());
             }
         }
         while self.entries.len() > len {

@@ -72,6 +72,13 @@ pub struct RecordState {
     pub superseded_by: Option<Digest>,
 }
 
+impl RecordState {
+    /// The committed value of the entry as it stands (see [`record_commitment`]).
+    pub fn commitment(&self) -> Digest {
+        record_commitment(&self.id, &self.entry.signature, self.superseded_by.as_ref())
+    }
+}
+
 /// A public view of a key, as queries return it and the state commitment hashes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
